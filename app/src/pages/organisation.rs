@@ -1,0 +1,51 @@
+//! An organisation's public page (`/o/:subdomain`).
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::pages::not_found::NotFound;
+use crate::server_fns::get_organisation::{get_organisation, OrganisationView};
+
+#[component]
+pub fn OrganisationPage() -> impl IntoView {
+    let params = use_params_map();
+    let organisation = Resource::new(
+        move || params.read().get("subdomain").unwrap_or_default(),
+        get_organisation,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                organisation
+                    .await
+                    .map(|found| match found {
+                        Some(o) => view! { <Organisation organisation=o /> }.into_any(),
+                        None => view! { <NotFound /> }.into_any(),
+                    })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Organisation(organisation: OrganisationView) -> impl IntoView {
+    let OrganisationView {
+        subdomain,
+        name,
+        public_url,
+    } = organisation;
+    view! {
+        <Title text=name.clone() />
+        <Meta property="og:title" content=name.clone() />
+        <Meta property="og:url" content=public_url.clone() />
+        <section>
+            <p class="text-sm text-stone-500">"Issuer"</p>
+            <h1 class="text-3xl font-bold" data-subdomain=subdomain>
+                {name}
+            </h1>
+            <p class="mt-2 font-mono text-sm text-stone-600">{public_url}</p>
+            <p class="mt-6 text-stone-700">"This organisation issues Open Badges with Laurel."</p>
+        </section>
+    }
+}

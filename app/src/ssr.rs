@@ -1,0 +1,53 @@
+//! Server-side helpers shared by server functions and components: the one
+//! place that reads the request context.
+
+use std::sync::Arc;
+
+use laurel::Subdomain;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::store::Store;
+
+/// What every server function may use, provided by the server for each
+/// request (`leptos_routes_with_context`).
+#[derive(Clone)]
+pub struct ServerContext {
+    pub store: Store,
+    /// Public base URL without trailing slash, e.g. `https://badges.example.org`.
+    pub public_url: Arc<str>,
+}
+
+impl ServerContext {
+    /// The public base URL of an organisation's pages and badges (path-based).
+    pub fn organisation_url(&self, subdomain: &Subdomain) -> String {
+        format!("{}/o/{subdomain}", self.public_url)
+    }
+}
+
+/// The request's [`ServerContext`].
+pub fn context() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>().ok_or_else(|| {
+        tracing::error!("server context is missing from the request (a wiring bug)");
+        AppError::Internal
+    })
+}
+
+/// Sets the HTTP status of the page being rendered (routes that need it use
+/// `SsrMode::Async`, so the status is set before the headers are sent).
+pub fn set_status(status: http::StatusCode) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
+/// Makes the per-request CSP nonce that the server's security middleware put
+/// in the request extensions available to `<HydrationScripts>`, so the inline
+/// bootstrap script is allowed by `script-src 'nonce-…'` and nothing else is.
+pub fn provide_request_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<leptos::nonce::Nonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(nonce);
+    }
+}

@@ -1,0 +1,62 @@
+import { defineConfig } from '@playwright/test';
+
+// The suite runs against the real `laurel` binary built by `cargo leptos build`
+// (see scripts/test.sh), on a fresh SQLite data directory filled by
+// `laurel demo`, in Debian's Chromium (never a downloaded browser).
+const port = Number(process.env.LAUREL_E2E_PORT ?? 3210);
+const baseURL = `http://127.0.0.1:${port}`;
+const dataDir = process.env.LAUREL_E2E_DATA_DIR ?? '../target/e2e-data';
+const bin = process.env.LAUREL_BIN ?? '../target/debug/laurel';
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: [['list']],
+  timeout: 30_000,
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    {
+      name: 'ssr',
+      use: { browserName: 'chromium', javaScriptEnabled: false },
+      testIgnore: /\.hydrated\.spec\.ts$/,
+    },
+    {
+      name: 'hydrated',
+      use: { browserName: 'chromium', javaScriptEnabled: true },
+      testIgnore: /\.ssr\.spec\.ts$/,
+    },
+  ],
+  webServer: {
+    command: `rm -rf ${dataDir} && ${bin} demo && ${bin} serve`,
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      LAUREL_DATA_DIR: dataDir,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LAUREL_PUBLIC_URL: baseURL,
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? '../target/site',
+      RUST_LOG: 'warn',
+    },
+  },
+});

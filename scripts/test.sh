@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The test command: install what is missing, then run every check and test:
+# rustfmt, clippy (server and WASM feature sets), the cargo test suites (the
+# store and the real server binary on SQLite and on PostgreSQL), then the
+# Playwright suite in Chromium against the real server binary (SSR and
+# hydrated projects).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+start=$(date +%s)
+
+export LAUREL_TEST_POSTGRES_URL=${LAUREL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "clippy: server side (ssr)"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "clippy: browser side (hydrate, wasm32)"
+cargo clippy -p laurel -p laurel-app -p laurel-frontend --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "cargo test (core, store on SQLite + PostgreSQL, server binary)"
+cargo test --locked
+
+step "build the site (server binary + WASM + CSS)"
+cargo leptos build
+
+step "Playwright (ssr + hydrated) against target/debug/laurel"
+(cd end2end && npx playwright test)
+
+# Tests drop their PostgreSQL databases; a test that panicked cannot, so
+# sweep what a failed run may have left.
+if command -v psql >/dev/null; then
+  for db in $(psql "$LAUREL_TEST_POSTGRES_URL" -Atc \
+      "SELECT datname FROM pg_database WHERE datname LIKE 'laurel_test_%'" 2>/dev/null); do
+    psql "$LAUREL_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+fi
+
+step "all checks passed in $(( $(date +%s) - start )) s"

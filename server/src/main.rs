@@ -1,0 +1,206 @@
+//! `laurel`: the server binary. Start-up is a short list of checks, each of
+//! which stops with one sentence naming the setting at fault.
+
+mod config;
+mod routes;
+mod security;
+mod state;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use laurel::Subdomain;
+use laurel_app::ssr::ServerContext;
+use laurel_app::store::{Store, StoreError};
+use leptos::config::{Env, LeptosOptions};
+use tokio::net::TcpListener;
+use tracing_subscriber::{fmt, EnvFilter};
+
+use crate::config::{Cli, Command, Config, LogFormat};
+use crate::security::SecurityConfig;
+use crate::state::AppState;
+
+/// Why Laurel could not start or finish a command. Each is one sentence.
+#[derive(Debug, thiserror::Error)]
+enum StartupError {
+    #[error("LAUREL_DATA_DIR={path} is not a directory.")]
+    DataDirNotDirectory { path: String },
+    #[error("LAUREL_DATA_DIR={path} is not writable: {reason}.")]
+    DataDirNotWritable {
+        path: String,
+        reason: std::io::Error,
+    },
+    #[error("LEPTOS_SITE_ADDR={addr} cannot be used: {reason}. Is another server already listening there?")]
+    Bind {
+        addr: String,
+        reason: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("The HTTP server stopped with an error: {0}.")]
+    Serve(std::io::Error),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("laurel: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let command = cli.command.unwrap_or(Command::Serve);
+    match runtime.block_on(run(command, cli.config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "laurel stopped");
+            eprintln!("laurel: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.compact().init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), StartupError> {
+    ensure_data_dir(&config.data_dir)?;
+    match command {
+        Command::Migrate => {
+            let store = open_store(&config).await?;
+            println!("migrations applied ({:?})", store.backend());
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open_store(&config).await?;
+            let ctx = server_context(&config, store.clone());
+            for (kind, url) in demo(&ctx).await? {
+                println!("{kind} {url}");
+            }
+            store.close().await;
+            Ok(())
+        }
+        Command::Serve => serve(config).await,
+    }
+}
+
+/// Creates the data directory if needed and proves it is writable, so a bad
+/// `LAUREL_DATA_DIR` fails now and not at the first upload.
+fn ensure_data_dir(dir: &Path) -> Result<(), StartupError> {
+    let path = dir.display().to_string();
+    if dir.exists() && !dir.is_dir() {
+        return Err(StartupError::DataDirNotDirectory { path });
+    }
+    let not_writable = |reason| StartupError::DataDirNotWritable {
+        path: path.clone(),
+        reason,
+    };
+    std::fs::create_dir_all(dir).map_err(not_writable)?;
+    let probe = dir.join(".laurel-write-test");
+    std::fs::write(&probe, b"ok").map_err(not_writable)?;
+    std::fs::remove_file(&probe).map_err(not_writable)?;
+    Ok(())
+}
+
+async fn open_store(config: &Config) -> Result<Store, StartupError> {
+    let store = Store::connect(&config.database_url()).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+fn server_context(config: &Config, store: Store) -> ServerContext {
+    ServerContext {
+        store,
+        public_url: Arc::from(config.public_url.as_str()),
+    }
+}
+
+/// What `laurel demo` creates; grows as features land. Idempotent.
+async fn demo(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, StartupError> {
+    let subdomain = Subdomain::parse("demo").expect("a valid constant");
+    ctx.store
+        .ensure_organisation(&subdomain, "Laurel Demo Academy")
+        .await?;
+    Ok(vec![("organisation", ctx.organisation_url(&subdomain))])
+}
+
+async fn serve(config: Config) -> Result<(), StartupError> {
+    // Bind first: a port in use is the commonest mistake and the quickest check.
+    let listener = TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|reason| StartupError::Bind {
+            addr: config.site_addr.to_string(),
+            reason,
+        })?;
+    let store = open_store(&config).await?;
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
+        _ => Env::PROD,
+    };
+    let leptos_options = LeptosOptions::builder()
+        .output_name("laurel")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir(config.site_pkg_dir.as_str())
+        .site_addr(config.site_addr)
+        .env(env)
+        .build();
+    let state = AppState {
+        leptos_options,
+        ctx: server_context(&config, store.clone()),
+    };
+    let security = SecurityConfig {
+        hsts: config.public_url.is_https(),
+    };
+    let app = routes::router(state, security);
+    tracing::info!(
+        addr = %config.site_addr,
+        public_url = %config.public_url,
+        backend = ?store.backend(),
+        "Laurel is listening on http://{}",
+        config.site_addr
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)?;
+    store.close().await;
+    tracing::info!("Laurel stopped cleanly");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests are then finished.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}

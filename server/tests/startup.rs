@@ -1,0 +1,345 @@
+//! The real `laurel` binary, started as a user would: bad settings stop it
+//! with one sentence; a good start serves health, readiness and hardened pages
+//! over real HTTP, and SIGTERM stops it cleanly. Runs on SQLite and PostgreSQL.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use laurel_app::store::testing::TestDatabase;
+
+fn temp_dir(tag: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "laurel-server-test-{tag}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `laurel` with a clean environment of Laurel settings.
+fn laurel(data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_laurel"));
+    for var in [
+        "DATABASE_URL",
+        "LAUREL_PUBLIC_URL",
+        "LEPTOS_SITE_ADDR",
+        "LEPTOS_SITE_ROOT",
+        "LAUREL_LOG_FORMAT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("LAUREL_DATA_DIR", data_dir).env("RUST_LOG", "warn");
+    cmd
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Asserts the command failed with exactly one line on stderr that contains
+/// `expected`, and no panic.
+fn assert_one_sentence(output: Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "should fail; stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("laurel: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one sentence expected, got: {stderr}");
+    assert!(
+        lines[0].contains(expected),
+        "expected {expected:?} in {stderr}"
+    );
+}
+
+#[test]
+fn help_lists_every_setting() {
+    let out = laurel(&temp_dir("help")).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in [
+        "LEPTOS_SITE_ADDR",
+        "LAUREL_PUBLIC_URL",
+        "DATABASE_URL",
+        "LAUREL_DATA_DIR",
+        "serve",
+        "migrate",
+        "demo",
+    ] {
+        assert!(help.contains(setting), "--help lacks {setting}:\n{help}");
+    }
+}
+
+#[test]
+fn unsupported_database_url_is_one_sentence() {
+    let out = laurel(&temp_dir("badurl"))
+        .arg("migrate")
+        .env("DATABASE_URL", "mysql://root:secret@localhost/laurel")
+        .output()
+        .unwrap();
+    assert_one_sentence(
+        out,
+        "DATABASE_URL must start with sqlite:, postgres:// or postgresql://",
+    );
+}
+
+#[test]
+fn unreachable_postgres_is_one_sentence() {
+    let out = laurel(&temp_dir("nopg"))
+        .arg("serve")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env(
+            "DATABASE_URL",
+            "postgres://postgres:secret@127.0.0.1:1/laurel",
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("secret"), "password leaked: {stderr}");
+    assert_one_sentence(
+        out,
+        "Could not connect to the database at DATABASE_URL=postgres://postgres:***@127.0.0.1:1/laurel",
+    );
+}
+
+#[test]
+fn data_dir_that_is_a_file_is_one_sentence() {
+    let dir = temp_dir("file");
+    let file = dir.join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let out = laurel(&file).arg("migrate").output().unwrap();
+    assert_one_sentence(out, "is not a directory");
+}
+
+#[test]
+fn port_in_use_is_one_sentence() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let out = laurel(&temp_dir("port"))
+        .env("LEPTOS_SITE_ADDR", addr.to_string())
+        .output()
+        .unwrap();
+    assert_one_sentence(out, &format!("LEPTOS_SITE_ADDR={addr} cannot be used"));
+}
+
+#[test]
+fn bad_public_url_and_bind_address_are_refused() {
+    let out = laurel(&temp_dir("puburl"))
+        .arg("migrate")
+        .env("LAUREL_PUBLIC_URL", "ftp://badges.example.org")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("LAUREL_PUBLIC_URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let out = laurel(&temp_dir("addr"))
+        .env("LEPTOS_SITE_ADDR", "localhost")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("LEPTOS_SITE_ADDR must be an IP address and port"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_is_idempotent_and_prints_kind_url_lines() {
+    let dir = temp_dir("demo");
+    let run = || {
+        let out = laurel(&dir)
+            .arg("demo")
+            .env("LAUREL_PUBLIC_URL", "https://badges.example.org/")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = run();
+    assert_eq!(first, run(), "a second run changes nothing");
+    assert!(
+        first.contains("organisation https://badges.example.org/o/demo\n"),
+        "{first}"
+    );
+    for line in first.lines() {
+        let (kind, url) = line.split_once(' ').expect("<kind> <url>");
+        assert!(
+            !kind.is_empty() && url.starts_with("https://badges.example.org/"),
+            "{line}"
+        );
+    }
+    assert!(
+        dir.join("laurel.db").exists(),
+        "SQLite file created in the data dir"
+    );
+}
+
+/// A running server, killed if a test fails before it is stopped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data_dir: &std::path::Path, database_url: Option<&str>) -> Self {
+        let port = free_port();
+        let mut cmd = laurel(data_dir);
+        cmd.arg("serve")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if let Some(url) = database_url {
+            cmd.env("DATABASE_URL", url);
+        }
+        let server = Server {
+            child: cmd.spawn().unwrap(),
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(res) = agent().get(format!("{}/healthz", server.base)).call() {
+                assert_eq!(res.status(), 200);
+                break;
+            }
+            assert!(Instant::now() < deadline, "server did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    fn stop(mut self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "graceful shutdown exits 0, got {status}");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no graceful shutdown after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+fn header(res: &http::Response<ureq::Body>, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("missing header {name}"))
+        .to_owned()
+}
+
+fn serves_health_pages_and_headers(database_url: Option<&str>) {
+    let dir = temp_dir("serve");
+    let server = Server::start(&dir, database_url);
+    let http = agent();
+
+    let ready = http.get(format!("{}/readyz", server.base)).call().unwrap();
+    assert_eq!(ready.status(), 200);
+    let id = header(&ready, "x-request-id");
+    assert_eq!(id.len(), 36, "a UUID request id: {id}");
+
+    // A page: complete HTML, hardened headers, the CSP nonce on the script.
+    let mut home = http.get(format!("{}/", server.base)).call().unwrap();
+    assert_eq!(home.status(), 200);
+    assert_eq!(header(&home, "x-content-type-options"), "nosniff");
+    assert_eq!(
+        header(&home, "referrer-policy"),
+        "strict-origin-when-cross-origin"
+    );
+    assert_eq!(header(&home, "x-frame-options"), "DENY");
+    let csp = header(&home, "content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a nonce in script-src");
+    let html = home.body_mut().read_to_string().unwrap();
+    assert!(
+        html.contains("Digital badges people can prove."),
+        "landing page rendered"
+    );
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "hydration script carries the nonce"
+    );
+    let second = http.get(format!("{}/", server.base)).call().unwrap();
+    assert_ne!(
+        header(&second, "content-security-policy"),
+        csp,
+        "a fresh nonce per response"
+    );
+
+    // Unknown pages are a real 404 with the app's page.
+    let mut missing = http
+        .get(format!("{}/no/such/page", server.base))
+        .call()
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing
+        .body_mut()
+        .read_to_string()
+        .unwrap()
+        .contains("Page not found"));
+
+    server.stop();
+}
+
+#[test]
+fn serves_on_sqlite() {
+    serves_health_pages_and_headers(None);
+}
+
+#[test]
+fn serves_on_postgres() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = runtime.block_on(TestDatabase::postgres());
+    serves_health_pages_and_headers(Some(&db.url));
+    runtime.block_on(db.cleanup());
+}

@@ -1,0 +1,335 @@
+//! Domain newtypes that can only be built by parsing, so a value of the type is
+//! proof that the input was checked (the "parse, don't validate" pattern).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Why an input was refused. The `Display` text is a complete sentence meant
+/// for the person who typed the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("Enter an email address.")]
+    EmailEmpty,
+    #[error("“{0}” is not a valid email address.")]
+    EmailInvalid(String),
+    #[error("An email address can be at most 254 characters long.")]
+    EmailTooLong,
+    #[error("The subdomain must be between 3 and 63 characters long (it has {0}).")]
+    SubdomainLength(usize),
+    #[error(
+        "The subdomain may only contain lowercase letters a–z, digits and hyphens (found “{0}”)."
+    )]
+    SubdomainCharacter(char),
+    #[error("The subdomain cannot start or end with a hyphen.")]
+    SubdomainHyphenEdge,
+    #[error("The subdomain cannot contain two hyphens in a row.")]
+    SubdomainDoubleHyphen,
+    #[error("“{0}” is reserved; choose another subdomain.")]
+    SubdomainReserved(String),
+    #[error("The public URL must be an absolute http:// or https:// URL without query or fragment (got “{0}”).")]
+    PublicUrl(String),
+}
+
+/// A syntactically valid email address, stored in lowercase.
+///
+/// Parsing is delegated to the `email_address` crate (RFC 5321/5322 rules);
+/// Laurel adds trimming, the 254-character limit of RFC 5321 and lower-casing,
+/// because Open Badges recipients are matched by hashing the address and two
+/// spellings of one mailbox must hash alike.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(ParseError::EmailEmpty);
+        }
+        if trimmed.len() > 254 {
+            return Err(ParseError::EmailTooLong);
+        }
+        let lower = trimmed.to_lowercase();
+        email_address::EmailAddress::parse_with_options(
+            &lower,
+            email_address::Options::default()
+                .without_display_text()
+                .without_domain_literal()
+                // A mailbox on the public internet has a dotted domain;
+                // `user@localhost` is a typo far more often than an intent.
+                .with_required_tld(),
+        )
+        .map_err(|_| ParseError::EmailInvalid(trimmed.to_owned()))?;
+        Ok(Self(lower))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Email {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Email::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Names that can never be an organisation's subdomain: they are used by
+/// Laurel itself, by common infrastructure, or invite impersonation.
+pub const RESERVED_SUBDOMAINS: &[&str] = &[
+    "www",
+    "api",
+    "admin",
+    "administrator",
+    "app",
+    "apps",
+    "assets",
+    "auth",
+    "billing",
+    "blog",
+    "cdn",
+    "dashboard",
+    "dev",
+    "docs",
+    "ftp",
+    "help",
+    "imap",
+    "laurel",
+    "login",
+    "logout",
+    "mail",
+    "mx",
+    "ns1",
+    "ns2",
+    "pkg",
+    "pop",
+    "portal",
+    "root",
+    "security",
+    "signin",
+    "signup",
+    "smtp",
+    "static",
+    "status",
+    "support",
+    "system",
+    "test",
+    "verify",
+    "wallet",
+    "webmail",
+];
+
+/// An organisation's subdomain: its permanent name in every badge URL it issues
+/// (`acme.example.org` or `/o/acme/`). Lowercase ASCII letters, digits and
+/// single hyphens, 3–63 characters (a DNS label), not reserved.
+///
+/// Hand-written rather than a crate: these are Laurel's own product rules
+/// (stricter than a DNS label: no upper case, no `--`, a reserved list).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Subdomain(String);
+
+impl Subdomain {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let s = input.trim();
+        let len = s.chars().count();
+        if !(3..=63).contains(&len) {
+            return Err(ParseError::SubdomainLength(len));
+        }
+        if let Some(bad) = s
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            return Err(ParseError::SubdomainCharacter(bad));
+        }
+        if s.starts_with('-') || s.ends_with('-') {
+            return Err(ParseError::SubdomainHyphenEdge);
+        }
+        if s.contains("--") {
+            return Err(ParseError::SubdomainDoubleHyphen);
+        }
+        if RESERVED_SUBDOMAINS.contains(&s) {
+            return Err(ParseError::SubdomainReserved(s.to_owned()));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Subdomain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Subdomain {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Subdomain::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The public base URL of a Laurel installation (`LAUREL_PUBLIC_URL`): every
+/// badge, issuer and key ID is built from it, so it is checked once at start.
+/// Stored without a trailing slash so `format!("{base}/path")` is always right.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let bad = || ParseError::PublicUrl(input.to_owned());
+        let url = url::Url::parse(input.trim()).map_err(|_| bad())?;
+        if !matches!(url.scheme(), "http" | "https")
+            || url.host_str().is_none()
+            || url.query().is_some()
+            || url.fragment().is_some()
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
+            return Err(bad());
+        }
+        Ok(Self(url.as_str().trim_end_matches('/').to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True for `https://` (cookies get `Secure`, responses get HSTS).
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+}
+
+impl fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lowercased() {
+        let e = Email::parse("  Holder@Example.COM ").unwrap();
+        assert_eq!(e.as_str(), "holder@example.com");
+    }
+
+    #[test]
+    fn email_rejects_bad_input_with_a_sentence() {
+        assert_eq!(Email::parse(""), Err(ParseError::EmailEmpty));
+        assert_eq!(Email::parse("   "), Err(ParseError::EmailEmpty));
+        for bad in [
+            "no-at-sign",
+            "a@",
+            "@b.com",
+            "a@@b.com",
+            "a b@c.com",
+            "a@localhost",
+            "Name <a@b.com>",
+            "a@[127.0.0.1]",
+        ] {
+            let err = Email::parse(bad).unwrap_err();
+            assert_eq!(err, ParseError::EmailInvalid(bad.to_owned()), "{bad}");
+            assert!(err.to_string().ends_with("is not a valid email address."));
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(Email::parse(&long), Err(ParseError::EmailTooLong));
+    }
+
+    #[test]
+    fn email_deserialises_only_when_valid() {
+        let ok: Email = serde_json::from_str("\"x@y.org\"").unwrap();
+        assert_eq!(ok.to_string(), "x@y.org");
+        assert!(serde_json::from_str::<Email>("\"nope\"").is_err());
+    }
+
+    #[test]
+    fn public_url_is_normalised_and_checked() {
+        let u = PublicUrl::parse("https://Badges.Example.org/").unwrap();
+        assert_eq!(u.as_str(), "https://badges.example.org");
+        assert!(u.is_https());
+        let u = PublicUrl::parse("http://127.0.0.1:3000").unwrap();
+        assert_eq!(u.to_string(), "http://127.0.0.1:3000");
+        assert!(!u.is_https());
+        assert_eq!(
+            PublicUrl::parse("http://h/base/").unwrap().as_str(),
+            "http://h/base"
+        );
+        for bad in [
+            "",
+            "badges.example.org",
+            "ftp://h",
+            "http://h/?q=1",
+            "http://h/#x",
+            "https://user:pw@h",
+            "mailto:a@b.c",
+        ] {
+            assert_eq!(
+                PublicUrl::parse(bad),
+                Err(ParseError::PublicUrl(bad.into())),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn subdomain_accepts_dns_labels() {
+        for good in ["acme", "a1b", "my-org", "x".repeat(63).as_str(), "123"] {
+            assert_eq!(Subdomain::parse(good).unwrap().as_str(), good);
+        }
+    }
+
+    #[test]
+    fn subdomain_rejects_each_rule_with_its_reason() {
+        assert_eq!(Subdomain::parse("ab"), Err(ParseError::SubdomainLength(2)));
+        assert_eq!(
+            Subdomain::parse(&"x".repeat(64)),
+            Err(ParseError::SubdomainLength(64))
+        );
+        assert_eq!(
+            Subdomain::parse("Acme"),
+            Err(ParseError::SubdomainCharacter('A'))
+        );
+        assert_eq!(
+            Subdomain::parse("ac_me"),
+            Err(ParseError::SubdomainCharacter('_'))
+        );
+        assert_eq!(
+            Subdomain::parse("acmé"),
+            Err(ParseError::SubdomainCharacter('é'))
+        );
+        assert_eq!(
+            Subdomain::parse("-acme"),
+            Err(ParseError::SubdomainHyphenEdge)
+        );
+        assert_eq!(
+            Subdomain::parse("acme-"),
+            Err(ParseError::SubdomainHyphenEdge)
+        );
+        assert_eq!(
+            Subdomain::parse("ac--me"),
+            Err(ParseError::SubdomainDoubleHyphen)
+        );
+        for reserved in ["www", "api", "admin"] {
+            assert_eq!(
+                Subdomain::parse(reserved),
+                Err(ParseError::SubdomainReserved(reserved.into()))
+            );
+        }
+        assert!(Subdomain::parse("ac me").is_err());
+    }
+}
