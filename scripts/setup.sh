@@ -48,8 +48,11 @@ for dir in style end2end; do
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ "$(cat "$dir/node_modules/.laurel-stamp" 2>/dev/null)" != "$want" ]; then
     say "installing npm packages in $dir/"
-    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-    echo "$want" > "$dir/node_modules/.laurel-stamp"
+    # `npm install` rather than `npm ci`: npm 11 leaves the other platforms'
+    # optional packages of Tailwind's oxide out of the lock file, which `npm ci`
+    # then refuses; `install` still takes the locked versions.
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
+    sha256sum "$dir/package-lock.json" | cut -d" " -f1 > "$dir/node_modules/.laurel-stamp"
   fi
 done
 say "tools ready"
