@@ -3,10 +3,10 @@ import { defineConfig } from '@playwright/test';
 // The suite runs against the real `laurel` binary built by `cargo leptos build`
 // (see scripts/test.sh), on a fresh SQLite data directory filled by
 // `laurel demo`, in Debian's Chromium (never a downloaded browser).
-const port = Number(process.env.LAUREL_E2E_PORT ?? 3210);
-const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = process.env.LAUREL_E2E_DATA_DIR ?? '../target/e2e-data';
-const bin = process.env.LAUREL_BIN ?? '../target/debug/laurel';
+export const port = Number(process.env.LAUREL_E2E_PORT ?? 3210);
+export const baseURL = `http://127.0.0.1:${port}`;
+export const dataDir = process.env.LAUREL_E2E_DATA_DIR ?? '../target/e2e-data';
+export const bin = process.env.LAUREL_BIN ?? '../target/debug/laurel';
 
 export default defineConfig({
   testDir: './tests',

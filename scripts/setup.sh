@@ -55,4 +55,7 @@ for dir in style end2end; do
     sha256sum "$dir/package-lock.json" | cut -d" " -f1 > "$dir/node_modules/.laurel-stamp"
   fi
 done
+# The official Open Badges validator (badgecheck) in its own Python venv.
+BADGECHECK_VENV=${BADGECHECK_VENV:-$PWD/target/badgecheck-venv} \
+  end2end/badgecheck/setup.sh >/dev/null
 say "tools ready"

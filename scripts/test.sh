@@ -12,6 +12,7 @@ source scripts/env.sh
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 start=$(date +%s)
 
+export BADGECHECK_VENV=${BADGECHECK_VENV:-$PWD/target/badgecheck-venv}
 export LAUREL_TEST_POSTGRES_URL=${LAUREL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 
 step "rustfmt"
@@ -21,7 +22,7 @@ step "clippy: server side (ssr)"
 cargo clippy --all-targets --locked -- -D warnings
 
 step "clippy: browser side (hydrate, wasm32)"
-cargo clippy -p laurel -p laurel-app -p laurel-frontend --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p laurel-app -p laurel-frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "cargo test (core, store on SQLite + PostgreSQL, server binary)"
 cargo test --locked
@@ -29,7 +30,7 @@ cargo test --locked
 step "build the site (server binary + WASM + CSS)"
 cargo leptos build
 
-step "Playwright (ssr + hydrated) against target/debug/laurel"
+step "Playwright (ssr + hydrated, badgecheck, JOSE) against target/debug/laurel"
 (cd end2end && npx playwright test)
 
 # Tests drop their PostgreSQL databases; a test that panicked cannot, so

@@ -20,7 +20,9 @@ use leptos_router::{
 };
 
 use crate::components::layout::{ErrorPanel, Layout};
-use crate::pages::{home::HomePage, not_found::NotFound, organisation::OrganisationPage};
+use crate::pages::{
+    home::HomePage, not_found::NotFound, organisation::OrganisationPage, verify::VerifyPage,
+};
 
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,6 +59,11 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/o/:subdomain") view=OrganisationPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/o/:subdomain/assertions/:slug")
+                            view=VerifyPage
+                            ssr=SsrMode::Async
+                        />
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -1,8 +1,11 @@
 //! The store's integration suite, run against a real SQLite file and a real
 //! PostgreSQL database (fresh for each run, dropped afterwards).
 
+use chrono::{Duration, Utc};
 use laurel::Subdomain;
-use laurel_app::store::{testing::TestDatabase, Backend, Store, StoreError};
+use laurel_app::store::{
+    testing::TestDatabase, Backend, NewAssertion, NewBadgeClass, Store, StoreError,
+};
 
 async fn suite(url: &str, backend: Backend) {
     let store = Store::connect(url).await.expect("connect");
@@ -59,7 +62,176 @@ async fn suite(url: &str, backend: Backend) {
     assert_eq!(first, second);
     assert_eq!(store.count_organisations().await.unwrap(), 2);
 
+    badges_and_keys(&store, created.id).await;
     store.close().await;
+}
+
+fn class<'a>(org: i64, slug: &'a str, image_type: &'a str) -> NewBadgeClass<'a> {
+    NewBadgeClass {
+        organisation_id: org,
+        slug,
+        name: "Rust",
+        description: "Knows Rust",
+        criteria_narrative: Some("Pass the exam"),
+        criteria_url: None,
+        image_type,
+        image: b"\x89PNG fake",
+        tags: r#"["a"]"#,
+        alignment: "[]",
+        validity_years: 2,
+    }
+}
+
+fn assertion<'a>(org: i64, class: i64, key: i64, slug: &'a str) -> NewAssertion<'a> {
+    NewAssertion {
+        organisation_id: org,
+        badge_class_id: class,
+        slug,
+        recipient_email: "holder@example.com",
+        recipient_name: "Holder",
+        salt: "s",
+        identity_hash: "sha256$00",
+        issued_on: Utc::now() - Duration::days(1),
+        expires_at: Some(Utc::now() + Duration::days(700)),
+        evidence_url: None,
+        evidence_narrative: Some("did it"),
+        key_id: key,
+        signed_jws: "a.b.c",
+        credential_jwt: "d.e.f",
+    }
+}
+
+async fn badges_and_keys(store: &Store, org: i64) {
+    // Keys: adding one retires the previous, which stays listed.
+    let k1 = store
+        .add_active_issuer_key(org, "kid-1", "PEM1", b"sealed1")
+        .await
+        .unwrap();
+    assert!(k1.retired_at.is_none());
+    let k2 = store
+        .add_active_issuer_key(org, "kid-2", "PEM2", b"sealed2")
+        .await
+        .unwrap();
+    let keys = store.issuer_keys(org).await.unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0].kid, "kid-2", "the active key comes first");
+    assert!(keys[0].retired_at.is_none());
+    assert!(
+        keys[1].retired_at.is_some(),
+        "the old key is retired, not deleted"
+    );
+    assert_eq!(keys[0].sealed_private, b"sealed2");
+    assert_eq!(
+        store
+            .issuer_key_by_kid(org, "kid-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        k1.id
+    );
+    assert!(store
+        .issuer_key_by_kid(org, "nope")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        store
+            .add_active_issuer_key(org, "kid-2", "PEM", b"x")
+            .await
+            .is_err(),
+        "kid is unique"
+    );
+    assert!(
+        store
+            .issuer_keys(org)
+            .await
+            .unwrap()
+            .iter()
+            .any(|k| k.kid == "kid-2" && k.retired_at.is_none()),
+        "a refused key leaves the active one active"
+    );
+
+    // Badge classes.
+    let c = store
+        .create_badge_class(&class(org, "rust-1", "image/png"))
+        .await
+        .unwrap();
+    assert_eq!(c.validity_years, 2);
+    assert_eq!(
+        store.badge_class_by_slug(org, "rust-1").await.unwrap(),
+        Some(c.clone())
+    );
+    assert_eq!(
+        store.badge_class_by_id(c.id).await.unwrap(),
+        Some(c.clone())
+    );
+    assert!(
+        store
+            .badge_class_by_slug(org + 1000, "rust-1")
+            .await
+            .unwrap()
+            .is_none(),
+        "scoped to the organisation"
+    );
+    let err = store
+        .create_badge_class(&class(org, "bad", "image/gif"))
+        .await;
+    assert!(err.is_err(), "only PNG and SVG images");
+    assert!(store
+        .badge_class_by_slug(org, "bad")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .create_badge_class(&class(org, "rust-1", "image/png"))
+        .await
+        .is_err());
+
+    // Assertions.
+    let a = store
+        .create_assertion(&assertion(org, c.id, k2.id, "a1"))
+        .await
+        .unwrap();
+    assert_eq!(a.signed_jws, "a.b.c");
+    assert_eq!(
+        store.assertion_by_slug(org, "a1").await.unwrap(),
+        Some(a.clone())
+    );
+    assert!(
+        store
+            .create_assertion(&assertion(org, c.id + 999, k2.id, "a2"))
+            .await
+            .is_err(),
+        "foreign keys are enforced"
+    );
+    assert!(store.assertion_by_slug(org, "a2").await.unwrap().is_none());
+    assert_eq!(
+        store
+            .assertions_for_recipient(org, c.id, "holder@example.com")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Revocation: once, with the first reason.
+    assert!(store
+        .revoke_assertion(org, "a1", "Issued in error.")
+        .await
+        .unwrap());
+    assert!(!store
+        .revoke_assertion(org, "a1", "Another reason")
+        .await
+        .unwrap());
+    assert!(!store.revoke_assertion(org, "missing", "x").await.unwrap());
+    let revoked = store.revoked_assertions(org).await.unwrap();
+    assert_eq!(
+        revoked,
+        vec![("a1".to_owned(), Some("Issued in error.".to_owned()))]
+    );
+    let a = store.assertion_by_slug(org, "a1").await.unwrap().unwrap();
+    assert!(a.revoked_at.is_some());
 }
 
 #[tokio::test]

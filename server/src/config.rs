@@ -60,6 +60,12 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
 
+    /// Master key sealing issuers' private keys: 64 hex digits or base64 of
+    /// 32 bytes. Every instance sharing a database needs the same one
+    /// [default: generated once into LAUREL_DATA_DIR/master.key, mode 0600].
+    #[arg(long, env = "LAUREL_MASTER_KEY", hide_env_values = true, global = true)]
+    pub master_key: Option<String>,
+
     /// Directory for Laurel's own files (the SQLite database, keys, mail).
     #[arg(long, env = "LAUREL_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,

@@ -1,7 +1,9 @@
 //! `laurel`: the server binary. Start-up is a short list of checks, each of
 //! which stops with one sentence naming the setting at fault.
 
+mod badges;
 mod config;
+mod demo;
 mod routes;
 mod security;
 mod state;
@@ -11,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use laurel::Subdomain;
+use laurel::crypto::MasterKey;
 use laurel_app::ssr::ServerContext;
 use laurel_app::store::{Store, StoreError};
 use leptos::config::{Env, LeptosOptions};
@@ -39,6 +41,15 @@ enum StartupError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("LAUREL_MASTER_KEY: {0}")]
+    MasterKey(laurel::crypto::SealError),
+    #[error("The master key file {path} cannot be used: {reason}.")]
+    MasterKeyFile {
+        path: String,
+        reason: std::io::Error,
+    },
+    #[error("The demonstration data could not be created: {0}")]
+    Demo(laurel_app::error::AppError),
     #[error("The HTTP server stopped with an error: {0}.")]
     Serve(std::io::Error),
 }
@@ -87,8 +98,8 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         }
         Command::Demo => {
             let store = open_store(&config).await?;
-            let ctx = server_context(&config, store.clone());
-            for (kind, url) in demo(&ctx).await? {
+            let ctx = server_context(&config, store.clone())?;
+            for (kind, url) in demo::run(&ctx).await.map_err(StartupError::Demo)? {
                 println!("{kind} {url}");
             }
             store.close().await;
@@ -122,20 +133,49 @@ async fn open_store(config: &Config) -> Result<Store, StartupError> {
     Ok(store)
 }
 
-fn server_context(config: &Config, store: Store) -> ServerContext {
-    ServerContext {
+fn server_context(config: &Config, store: Store) -> Result<ServerContext, StartupError> {
+    Ok(ServerContext {
         store,
         public_url: Arc::from(config.public_url.as_str()),
-    }
+        master_key: Arc::new(master_key(config)?),
+    })
 }
 
-/// What `laurel demo` creates; grows as features land. Idempotent.
-async fn demo(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, StartupError> {
-    let subdomain = Subdomain::parse("demo").expect("a valid constant");
-    ctx.store
-        .ensure_organisation(&subdomain, "Laurel Demo Academy")
-        .await?;
-    Ok(vec![("organisation", ctx.organisation_url(&subdomain))])
+/// `LAUREL_MASTER_KEY`, or the key file in the data directory (created with
+/// mode 0600 on first start).
+fn master_key(config: &Config) -> Result<MasterKey, StartupError> {
+    if let Some(text) = config
+        .master_key
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
+        return MasterKey::parse(text).map_err(StartupError::MasterKey);
+    }
+    let path = config.data_dir.join("master.key");
+    let file_error = |reason| StartupError::MasterKeyFile {
+        path: path.display().to_string(),
+        reason,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => MasterKey::parse(&text).map_err(StartupError::MasterKey),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write as _;
+            #[cfg(unix)]
+            use std::os::unix::fs::OpenOptionsExt as _;
+            let key = MasterKey::generate();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            options.mode(0o600);
+            let mut file = options.open(&path).map_err(file_error)?;
+            file.write_all(key.to_hex().as_bytes())
+                .map_err(file_error)?;
+            file.sync_all().map_err(file_error)?;
+            tracing::info!(path = %path.display(), "generated a new master key");
+            Ok(key)
+        }
+        Err(e) => Err(file_error(e)),
+    }
 }
 
 async fn serve(config: Config) -> Result<(), StartupError> {
@@ -160,7 +200,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         .build();
     let state = AppState {
         leptos_options,
-        ctx: server_context(&config, store.clone()),
+        ctx: server_context(&config, store.clone())?,
     };
     let security = SecurityConfig {
         hsts: config.public_url.is_https(),

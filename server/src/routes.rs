@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, static files, and the
 //! machine endpoints (health and readiness).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::{extract::State, http::StatusCode, middleware, routing::get, Router};
@@ -15,18 +16,34 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+use crate::badges::{self, PageRenderer};
 use crate::security::{self, SecurityConfig};
 use crate::state::AppState;
 
 const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState, security: SecurityConfig) -> Router {
-    let routes = generate_route_list(App);
+    // Pages whose URL is also a machine-readable document are routed by
+    // `badges::routes`, which negotiates and hands browsers to `page`.
+    let routes: Vec<_> = generate_route_list(App)
+        .into_iter()
+        .filter(|r| !r.path().contains("/assertions/"))
+        .collect();
+    let page: PageRenderer = {
+        let ctx = state.ctx.clone();
+        let options = state.leptos_options.clone();
+        let render = leptos_axum::render_app_async_with_context(
+            move || provide_context(ctx.clone()),
+            move || shell(options.clone()),
+        );
+        Arc::new(move |request| Box::pin(render(request)))
+    };
     let leptos_options = state.leptos_options.clone();
     let ctx = state.ctx.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(badges::routes(page))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -31,6 +31,7 @@ fn laurel(data_dir: &std::path::Path) -> Command {
         "LEPTOS_SITE_ADDR",
         "LEPTOS_SITE_ROOT",
         "LAUREL_LOG_FORMAT",
+        "LAUREL_MASTER_KEY",
     ] {
         cmd.env_remove(var);
     }
@@ -120,6 +121,16 @@ fn data_dir_that_is_a_file_is_one_sentence() {
     std::fs::write(&file, "x").unwrap();
     let out = laurel(&file).arg("migrate").output().unwrap();
     assert_one_sentence(out, "is not a directory");
+}
+
+#[test]
+fn bad_master_key_is_one_sentence() {
+    let out = laurel(&temp_dir("mk"))
+        .arg("demo")
+        .env("LAUREL_MASTER_KEY", "too-short")
+        .output()
+        .unwrap();
+    assert_one_sentence(out, "LAUREL_MASTER_KEY: The master key");
 }
 
 #[test]

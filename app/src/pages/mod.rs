@@ -1,3 +1,4 @@
 pub mod home;
 pub mod not_found;
 pub mod organisation;
+pub mod verify;

@@ -9,7 +9,9 @@
 //! (unlike `sqlx::Any`). Where the dialects differ a method matches on the pool
 //! itself.
 
+mod badges;
 mod error;
+mod keys;
 mod organisations;
 pub mod testing;
 
@@ -21,7 +23,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use badges::{AssertionRow, BadgeClassRow, NewAssertion, NewBadgeClass};
 pub use error::StoreError;
+pub use keys::IssuerKeyRow;
 pub use organisations::Organisation;
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend.

@@ -1,8 +1,13 @@
 //! Server-side helpers shared by server functions and components: the one
 //! place that reads the request context.
 
+pub mod documents;
+pub mod issuing;
+pub mod urls;
+
 use std::sync::Arc;
 
+use laurel::crypto::MasterKey;
 use laurel::Subdomain;
 use leptos::prelude::*;
 
@@ -16,12 +21,19 @@ pub struct ServerContext {
     pub store: Store,
     /// Public base URL without trailing slash, e.g. `https://badges.example.org`.
     pub public_url: Arc<str>,
+    /// Seals and opens issuers' private keys.
+    pub master_key: Arc<MasterKey>,
 }
 
 impl ServerContext {
     /// The public base URL of an organisation's pages and badges (path-based).
     pub fn organisation_url(&self, subdomain: &Subdomain) -> String {
-        format!("{}/o/{subdomain}", self.public_url)
+        self.urls(subdomain.as_str()).home()
+    }
+
+    /// Every public URL of an organisation's badges.
+    pub fn urls(&self, subdomain: &str) -> urls::OrgUrls {
+        urls::OrgUrls::new(&self.public_url, subdomain)
     }
 }
 

@@ -1,0 +1,515 @@
+//! The public Open Badges endpoints. Stable URLs under `/o/{subdomain}/`,
+//! negotiated: JSON-LD for machines, the server-rendered page for browsers.
+//! A revoked assertion answers `410 Gone` with `revoked` and its reason.
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    extract::{Path, Request, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+    Router,
+};
+use laurel::bake::{self, BakedPayload};
+use laurel::Subdomain;
+use laurel_app::ssr::{documents, ServerContext};
+use laurel_app::store::{AssertionRow, BadgeClassRow, IssuerKeyRow, Organisation};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::state::AppState;
+
+/// Renders a Leptos page for the request (the browser side of negotiation).
+pub type PageRenderer = Arc<
+    dyn Fn(Request) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// Long-lived, never-changing documents (a badge class version, a key).
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Documents that change when something is revoked or a key rotates.
+const SHORT: &str = "public, max-age=60, must-revalidate";
+/// Signed once, but served only while the organisation exists.
+const SIGNED: &str = "public, max-age=86400";
+
+pub fn routes(page: PageRenderer) -> Router<AppState> {
+    let assertion_page = page.clone();
+    Router::new()
+        .route("/o/{sub}/issuer", get(issuer))
+        .route("/o/{sub}/keys", get(jwks))
+        .route("/o/{sub}/keys/{kid}", get(key))
+        .route("/o/{sub}/revocations", get(revocations))
+        .route("/o/{sub}/revocations/ob3", get(revocations_ob3))
+        .route("/o/{sub}/badges/{slug}", get(badge_class))
+        .route("/o/{sub}/badges/{slug}/image", get(badge_image))
+        .route(
+            "/o/{sub}/assertions/{file}",
+            get(move |state, path, request| {
+                assertion(state, path, request, assertion_page.clone())
+            }),
+        )
+        .route("/o/{sub}/assertions/{slug}/credential", get(credential))
+        .route("/o/{sub}/assertions/{slug}/badge.png", get(baked_png))
+        .route("/o/{sub}/assertions/{slug}/badge.svg", get(baked_svg))
+}
+
+/// What an endpoint answers when something is not there or failed.
+enum Problem {
+    NotFound,
+    Internal,
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let (status, text) = match self {
+            Problem::NotFound => (StatusCode::NOT_FOUND, "not found"),
+            Problem::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
+        };
+        let mut res = (status, axum::Json(serde_json::json!({"error": text}))).into_response();
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res
+    }
+}
+
+impl<E: std::fmt::Display> From<E> for Problem
+where
+    E: Into<laurel_app::error::AppError>,
+{
+    fn from(e: E) -> Self {
+        tracing::error!(error = %e, "badge endpoint failed");
+        Problem::Internal
+    }
+}
+
+type Answer = Result<Response, Problem>;
+
+async fn organisation(ctx: &ServerContext, sub: &str) -> Result<Organisation, Problem> {
+    let sub = Subdomain::parse(sub).map_err(|_| Problem::NotFound)?;
+    ctx.store
+        .organisation_by_subdomain(&sub)
+        .await?
+        .ok_or(Problem::NotFound)
+}
+
+async fn class_of(
+    ctx: &ServerContext,
+    org: &Organisation,
+    slug: &str,
+) -> Result<BadgeClassRow, Problem> {
+    ctx.store
+        .badge_class_by_slug(org.id, slug)
+        .await?
+        .ok_or(Problem::NotFound)
+}
+
+async fn assertion_of(
+    ctx: &ServerContext,
+    org: &Organisation,
+    slug: &str,
+) -> Result<(AssertionRow, BadgeClassRow), Problem> {
+    let a = ctx
+        .store
+        .assertion_by_slug(org.id, slug)
+        .await?
+        .ok_or(Problem::NotFound)?;
+    let class = ctx
+        .store
+        .badge_class_by_id(a.badge_class_id)
+        .await?
+        .ok_or(Problem::Internal)?;
+    Ok((a, class))
+}
+
+/// True when the client prefers HTML over JSON (a browser).
+pub fn wants_html(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let quality = |wanted: &[&str]| -> f32 {
+        accept
+            .split(',')
+            .filter_map(|part| {
+                let mut fields = part.split(';');
+                let media = fields.next()?.trim().to_ascii_lowercase();
+                if !wanted.contains(&media.as_str()) {
+                    return None;
+                }
+                let q = fields
+                    .filter_map(|f| f.trim().strip_prefix("q="))
+                    .find_map(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                Some(q)
+            })
+            .fold(0.0, f32::max)
+    };
+    let html = quality(&["text/html", "application/xhtml+xml"]);
+    let json = quality(&["application/ld+json", "application/json"]);
+    html > 0.0 && html > json
+}
+
+fn json_type(headers: &HeaderMap) -> &'static str {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.contains("application/ld+json") {
+        "application/ld+json"
+    } else {
+        "application/json"
+    }
+}
+
+/// A cacheable answer: strong ETag from the body, 304 on a match.
+fn cached(
+    request: &HeaderMap,
+    status: StatusCode,
+    content_type: &str,
+    cache: &'static str,
+    body: Vec<u8>,
+) -> Response {
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let matches = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut builder = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::CACHE_CONTROL, cache)
+        .header(header::VARY, "Accept")
+        // Open Badges documents are meant to be read by verifiers anywhere.
+        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    if matches && status == StatusCode::OK {
+        builder = builder.status(StatusCode::NOT_MODIFIED);
+        return builder.body(Body::empty()).expect("valid response");
+    }
+    builder
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .expect("valid response")
+}
+
+fn json<T: Serialize>(
+    request: &HeaderMap,
+    status: StatusCode,
+    cache: &'static str,
+    doc: &T,
+) -> Answer {
+    let body = serde_json::to_vec_pretty(doc).map_err(|_| Problem::Internal)?;
+    Ok(cached(request, status, json_type(request), cache, body))
+}
+
+async fn issuer(
+    State(ctx): State<ServerContext>,
+    Path(sub): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let urls = ctx.urls(&org.subdomain);
+    if wants_html(&headers) {
+        return Ok(Redirect::to(&urls.home()).into_response());
+    }
+    let keys = published_keys(&ctx, &org).await?;
+    json(
+        &headers,
+        StatusCode::OK,
+        SHORT,
+        &documents::issuer_profile(&org, &urls, &keys),
+    )
+}
+
+/// The organisation's keys, creating its first one if it has none yet, so a
+/// profile always names a key to verify against.
+async fn published_keys(
+    ctx: &ServerContext,
+    org: &Organisation,
+) -> Result<Vec<IssuerKeyRow>, Problem> {
+    let keys = ctx.store.issuer_keys(org.id).await?;
+    if !keys.is_empty() {
+        return Ok(keys);
+    }
+    laurel_app::ssr::issuing::active_key(&ctx.store, &ctx.master_key, org.id).await?;
+    Ok(ctx.store.issuer_keys(org.id).await?)
+}
+
+async fn jwks(
+    State(ctx): State<ServerContext>,
+    Path(sub): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let urls = ctx.urls(&org.subdomain);
+    let mut keys = Vec::new();
+    for row in published_keys(&ctx, &org).await? {
+        let public =
+            laurel::crypto::PublicKey::from_pem(&row.public_pem).map_err(|_| Problem::Internal)?;
+        keys.push(public.to_jwk(&urls.key(&row.kid)));
+    }
+    let body = serde_json::to_vec_pretty(&serde_json::json!({ "keys": keys }))
+        .map_err(|_| Problem::Internal)?;
+    Ok(cached(
+        &headers,
+        StatusCode::OK,
+        "application/jwk-set+json",
+        SHORT,
+        body,
+    ))
+}
+
+async fn key(
+    State(ctx): State<ServerContext>,
+    Path((sub, kid)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let urls = ctx.urls(&org.subdomain);
+    let row = ctx
+        .store
+        .issuer_key_by_kid(org.id, &kid)
+        .await?
+        .ok_or(Problem::NotFound)?;
+    json(
+        &headers,
+        StatusCode::OK,
+        IMMUTABLE,
+        &documents::cryptographic_key(&urls, &row),
+    )
+}
+
+async fn revocations(
+    State(ctx): State<ServerContext>,
+    Path(sub): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let revoked = ctx.store.revoked_assertions(org.id).await?;
+    json(
+        &headers,
+        StatusCode::OK,
+        SHORT,
+        &documents::revocation_list(&ctx.urls(&org.subdomain), &revoked),
+    )
+}
+
+async fn revocations_ob3(
+    State(ctx): State<ServerContext>,
+    Path(sub): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let revoked = ctx.store.revoked_assertions(org.id).await?;
+    json(
+        &headers,
+        StatusCode::OK,
+        SHORT,
+        &documents::revocation_list_ob3(&ctx.urls(&org.subdomain), &revoked),
+    )
+}
+
+async fn badge_class(
+    State(ctx): State<ServerContext>,
+    Path((sub, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let class = class_of(&ctx, &org, &slug).await?;
+    json(
+        &headers,
+        StatusCode::OK,
+        IMMUTABLE,
+        &documents::badge_class(&ctx.urls(&org.subdomain), &class),
+    )
+}
+
+async fn badge_image(
+    State(ctx): State<ServerContext>,
+    Path((sub, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let class = class_of(&ctx, &org, &slug).await?;
+    Ok(image_response(&headers, &class.image_type, class.image))
+}
+
+fn image_response(headers: &HeaderMap, content_type: &str, body: Vec<u8>) -> Response {
+    let mut res = cached(headers, StatusCode::OK, content_type, IMMUTABLE, body);
+    if content_type == "image/svg+xml" {
+        // An SVG opened directly must not run anything, even if one slipped in.
+        res.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+        );
+    }
+    res
+}
+
+/// The 410 body of a revoked assertion.
+fn gone(urls_id: String, reason: Option<&str>) -> serde_json::Value {
+    serde_json::json!({
+        "@context": laurel::ob2::CONTEXT,
+        "id": urls_id,
+        "revoked": true,
+        "revocationReason": reason.unwrap_or("Revoked by the issuer."),
+    })
+}
+
+async fn assertion(
+    State(ctx): State<ServerContext>,
+    Path((sub, file)): Path<(String, String)>,
+    request: Request,
+    page: PageRenderer,
+) -> Answer {
+    let (slug, format) = match file.rsplit_once('.') {
+        Some((slug, ext @ ("json" | "jws" | "jwt"))) => (slug.to_owned(), Some(ext)),
+        Some(_) => return Err(Problem::NotFound),
+        None => (file.clone(), None),
+    };
+    if format.is_none() && wants_html(request.headers()) {
+        return Ok(page(request).await);
+    }
+    let headers = request.headers().clone();
+    let org = organisation(&ctx, &sub).await?;
+    let (a, class) = assertion_of(&ctx, &org, &slug).await?;
+    let urls = ctx.urls(&org.subdomain);
+    match format {
+        Some("jws") => Ok(cached(
+            &headers,
+            StatusCode::OK,
+            "application/jose",
+            SIGNED,
+            a.signed_jws.into_bytes(),
+        )),
+        Some("jwt") => Ok(cached(
+            &headers,
+            StatusCode::OK,
+            "application/vc+jwt",
+            SIGNED,
+            a.credential_jwt.into_bytes(),
+        )),
+        _ => {
+            if a.revoked_at.is_some() {
+                let body = gone(urls.assertion(&slug), a.revocation_reason.as_deref());
+                return json(&headers, StatusCode::GONE, SHORT, &body);
+            }
+            json(
+                &headers,
+                StatusCode::OK,
+                SHORT,
+                &documents::assertion(&urls, &class, &a, None),
+            )
+        }
+    }
+}
+
+async fn credential(
+    State(ctx): State<ServerContext>,
+    Path((sub, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let (a, class) = assertion_of(&ctx, &org, &slug).await?;
+    let urls = ctx.urls(&org.subdomain);
+    let vc = documents::credential(
+        &org,
+        &urls,
+        &class,
+        &a.slug,
+        &a.salt,
+        &a.identity_hash,
+        a.issued_on,
+        a.expires_at,
+        &documents::evidence(&a),
+    );
+    json(&headers, StatusCode::OK, SHORT, &vc)
+}
+
+/// The hosted OB 2.0 assertion JSON, which is what baked images carry: a
+/// verifier reads it, then re-fetches it by its `id` (and so sees a revocation).
+fn hosted_payload(
+    ctx: &ServerContext,
+    org: &Organisation,
+    class: &BadgeClassRow,
+    a: &AssertionRow,
+) -> Result<String, Problem> {
+    let doc = documents::assertion(&ctx.urls(&org.subdomain), class, a, None);
+    serde_json::to_string(&doc).map_err(|_| Problem::Internal)
+}
+
+async fn baked_png(
+    State(ctx): State<ServerContext>,
+    Path((sub, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let (a, class) = assertion_of(&ctx, &org, &slug).await?;
+    if class.image_type != "image/png" {
+        return Err(Problem::NotFound);
+    }
+    let payload = BakedPayload::Ob2(hosted_payload(&ctx, &org, &class, &a)?);
+    let baked = bake::bake_png(&class.image, &payload).map_err(|e| {
+        tracing::error!(error = %e, "baking a stored PNG failed");
+        Problem::Internal
+    })?;
+    let mut res = image_response(&headers, "image/png", baked);
+    attachment(&mut res, &format!("{}.png", a.slug));
+    Ok(res)
+}
+
+async fn baked_svg(
+    State(ctx): State<ServerContext>,
+    Path((sub, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let (a, class) = assertion_of(&ctx, &org, &slug).await?;
+    if class.image_type != "image/svg+xml" {
+        return Err(Problem::NotFound);
+    }
+    let svg = std::str::from_utf8(&class.image).map_err(|_| Problem::Internal)?;
+    let payload = BakedPayload::Ob2(hosted_payload(&ctx, &org, &class, &a)?);
+    let verify = ctx.urls(&org.subdomain).assertion(&a.slug);
+    let baked = bake::bake_svg(svg, &payload, Some(&verify)).map_err(|e| {
+        tracing::error!(error = %e, "baking a stored SVG failed");
+        Problem::Internal
+    })?;
+    let mut res = image_response(&headers, "image/svg+xml", baked.into_bytes());
+    attachment(&mut res, &format!("{}.svg", a.slug));
+    Ok(res)
+}
+
+fn attachment(res: &mut Response, name: &str) {
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn negotiation_prefers_json_for_validators_and_html_for_browsers() {
+        assert!(wants_html(&accept(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        )));
+        assert!(!wants_html(&accept(
+            "application/ld+json, application/json, image/png, image/svg+xml"
+        )));
+        assert!(!wants_html(&accept("application/json")));
+        assert!(!wants_html(&accept("*/*")));
+        assert!(!wants_html(&HeaderMap::new()));
+        assert!(!wants_html(&accept("text/html;q=0.5, application/json")));
+    }
+}

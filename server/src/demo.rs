@@ -1,0 +1,165 @@
+//! `laurel demo`: a demonstration organisation with badges in every state, so
+//! a newcomer sees a populated site at once and scripts get stable URLs.
+//! Idempotent: a second run finds what the first made.
+
+use chrono::{Duration, Utc};
+use laurel::{Email, Subdomain};
+use laurel_app::error::AppError;
+use laurel_app::ssr::issuing::{self, EvidenceInput, Recipient};
+use laurel_app::ssr::ServerContext;
+use laurel_app::store::{AssertionRow, BadgeClassRow, NewBadgeClass, Organisation};
+
+/// The demo recipient (README says so).
+pub const HOLDER: &str = "holder@example.com";
+
+const PNG: &[u8] = include_bytes!("../assets/demo-badge.png");
+const SVG: &[u8] = include_bytes!("../assets/demo-badge.svg");
+
+struct ClassSpec {
+    slug: &'static str,
+    name: &'static str,
+    description: &'static str,
+    criteria: &'static str,
+    image_type: &'static str,
+    image: &'static [u8],
+    validity_years: i32,
+}
+
+const RUST: ClassSpec = ClassSpec {
+    slug: "demo-rust-fundamentals",
+    name: "Rust Fundamentals",
+    description: "Writes safe, idiomatic Rust: ownership, borrowing, traits and error handling.",
+    criteria: "Passed the Rust Fundamentals exam with at least 70 %.",
+    image_type: "image/png",
+    image: PNG,
+    validity_years: 3,
+};
+
+const FIRST_AID: ClassSpec = ClassSpec {
+    slug: "demo-first-aid",
+    name: "First Aid Refresher",
+    description: "Completed the yearly first-aid refresher course.",
+    criteria: "Attended the full course and passed the practical assessment.",
+    image_type: "image/png",
+    image: PNG,
+    validity_years: 1,
+};
+
+const OPEN_SOURCE: ClassSpec = ClassSpec {
+    slug: "demo-open-source-contributor",
+    name: "Open Source Contributor",
+    description: "Had a contribution merged into an open-source project.",
+    criteria: "A merged pull request reviewed by a maintainer.",
+    image_type: "image/svg+xml",
+    image: SVG,
+    validity_years: 0,
+};
+
+async fn class(
+    ctx: &ServerContext,
+    org: &Organisation,
+    spec: &ClassSpec,
+) -> Result<BadgeClassRow, AppError> {
+    if let Some(existing) = ctx.store.badge_class_by_slug(org.id, spec.slug).await? {
+        return Ok(existing);
+    }
+    Ok(ctx
+        .store
+        .create_badge_class(&NewBadgeClass {
+            organisation_id: org.id,
+            slug: spec.slug,
+            name: spec.name,
+            description: spec.description,
+            criteria_narrative: Some(spec.criteria),
+            criteria_url: None,
+            image_type: spec.image_type,
+            image: spec.image,
+            tags: r#"["demo"]"#,
+            alignment: "[]",
+            validity_years: spec.validity_years,
+        })
+        .await?)
+}
+
+/// The holder's badge of `class` in the wanted state, issued when missing.
+async fn award(
+    ctx: &ServerContext,
+    org: &Organisation,
+    class: &BadgeClassRow,
+    revoked: bool,
+    issued_days_ago: i64,
+) -> Result<AssertionRow, AppError> {
+    let existing = ctx
+        .store
+        .assertions_for_recipient(org.id, class.id, HOLDER)
+        .await?
+        .into_iter()
+        .find(|a| a.revoked_at.is_some() == revoked);
+    if let Some(a) = existing {
+        return Ok(a);
+    }
+    let recipient = Recipient {
+        email: Email::parse(HOLDER).expect("valid constant"),
+        name: "Demo Holder".into(),
+    };
+    let evidence = EvidenceInput {
+        url: None,
+        narrative: Some("Assessed by the Laurel Demo Academy.".into()),
+    };
+    let issued_on = Utc::now() - Duration::days(issued_days_ago);
+    let a = issuing::issue(
+        &ctx.store,
+        &ctx.master_key,
+        &ctx.public_url,
+        org,
+        class,
+        &recipient,
+        issued_on,
+        &evidence,
+    )
+    .await?;
+    if revoked {
+        ctx.store
+            .revoke_assertion(org.id, &a.slug, "Issued in error.")
+            .await?;
+    }
+    Ok(a)
+}
+
+/// Makes (or finds) the demo data; returns `(kind, URL)` lines.
+pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, AppError> {
+    let subdomain = Subdomain::parse("demo").expect("a valid constant");
+    let org = ctx
+        .store
+        .ensure_organisation(&subdomain, "Laurel Demo Academy")
+        .await?;
+    let urls = ctx.urls(&org.subdomain);
+    let rust = class(ctx, &org, &RUST).await?;
+    let first_aid = class(ctx, &org, &FIRST_AID).await?;
+    let open_source = class(ctx, &org, &OPEN_SOURCE).await?;
+
+    let hosted = award(ctx, &org, &rust, false, 1).await?;
+    let revoked = award(ctx, &org, &rust, true, 2).await?;
+    let expired = award(ctx, &org, &first_aid, false, 800).await?;
+    let svg = award(ctx, &org, &open_source, false, 1).await?;
+
+    Ok(vec![
+        ("organisation", urls.home()),
+        ("issuer", urls.issuer()),
+        ("jwks", urls.jwks()),
+        ("badgeclass", urls.badge(&rust.slug)),
+        ("assertion-hosted", urls.assertion(&hosted.slug)),
+        ("assertion-signed", urls.assertion_jws(&hosted.slug)),
+        ("assertion-revoked", urls.assertion(&revoked.slug)),
+        (
+            "assertion-revoked-signed",
+            urls.assertion_jws(&revoked.slug),
+        ),
+        ("assertion-expired", urls.assertion(&expired.slug)),
+        ("baked-png", urls.baked_png(&hosted.slug)),
+        ("baked-svg", urls.baked_svg(&svg.slug)),
+        ("credential-ob3", urls.credential_jwt(&hosted.slug)),
+        ("credential-ob3-json", urls.credential(&hosted.slug)),
+        ("verify-page", urls.assertion(&hosted.slug)),
+    ])
+}
