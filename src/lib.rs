@@ -13,5 +13,7 @@ pub mod domain;
 pub mod ob2;
 pub mod ob3;
 pub mod recipient;
+#[cfg(feature = "crypto")]
+pub mod verify;
 
 pub use domain::{Email, ParseError, PublicUrl, Subdomain};

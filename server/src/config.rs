@@ -22,7 +22,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve Laurel over HTTP (the default). Applies pending migrations first.
     Serve,
@@ -31,6 +31,19 @@ pub enum Command {
     /// Fill the database with a demonstration organisation and its badges,
     /// printing one `<kind> <public URL>` line per thing (idempotent).
     Demo,
+    /// Verify an Open Badge from anywhere: a baked PNG/SVG file, a JSON or
+    /// JWS file, a URL, or the JSON/JWS text itself. Prints every check;
+    /// exits 0 when the badge is valid, 1 when it is not.
+    Verify {
+        /// File path, http(s) URL, JSON, or compact JWS / VC-JWT.
+        input: String,
+        /// The recipient's email (or URL, telephone) to match against.
+        #[arg(long)]
+        recipient: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -87,6 +100,12 @@ pub struct Config {
         global = true
     )]
     pub site_pkg_dir: String,
+
+    /// Let the verifier fetch from loopback and private addresses (tests,
+    /// intranets). Off by default: badges from elsewhere must not make Laurel
+    /// probe its own network.
+    #[arg(long, env = "LAUREL_FETCH_ALLOW_PRIVATE", global = true)]
+    pub fetch_allow_private: bool,
 
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "LAUREL_LOG_FORMAT", default_value = "text", global = true)]

@@ -4,6 +4,7 @@
 mod badges;
 mod config;
 mod demo;
+mod fetch;
 mod routes;
 mod security;
 mod state;
@@ -68,6 +69,15 @@ fn main() -> ExitCode {
         }
     };
     let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Verify {
+        input,
+        recipient,
+        json,
+    } = command
+    {
+        let fetcher = fetch::HttpFetcher::new(cli.config.fetch_allow_private);
+        return runtime.block_on(verify(&fetcher, &input, recipient, json));
+    }
     match runtime.block_on(run(command, cli.config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -106,6 +116,77 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             Ok(())
         }
         Command::Serve => serve(config).await,
+        Command::Verify { .. } => unreachable!("handled before start-up: it needs no database"),
+    }
+}
+
+/// `laurel verify`: reads the input (a file when the path exists), runs the
+/// verifier and prints its report.
+async fn verify(
+    fetcher: &fetch::HttpFetcher,
+    input: &str,
+    recipient: Option<String>,
+    json: bool,
+) -> ExitCode {
+    use laurel::verify::{Input, Options, Outcome};
+    let path = Path::new(input);
+    let input = if path.is_file() {
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > laurel::bake::MAX_IMAGE_BYTES as u64 => {
+                eprintln!(
+                    "laurel: {input} is larger than {} bytes.",
+                    laurel::bake::MAX_IMAGE_BYTES
+                );
+                return ExitCode::FAILURE;
+            }
+            _ => {}
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                // Text files (JSON, JWS) and SVG go in as text; the verifier
+                // tells SVG from JSON by its content.
+                Ok(text) if !text.trim_start().starts_with('<') => Input::Text(text),
+                Ok(text) => Input::Image(text.into_bytes()),
+                Err(e) => Input::Image(e.into_bytes()),
+            },
+            Err(e) => {
+                eprintln!("laurel: cannot read {input}: {e}.");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        Input::Text(input.to_owned())
+    };
+    let report = laurel::verify::verify(
+        input,
+        fetcher,
+        &Options {
+            recipient,
+            now: chrono::Utc::now(),
+        },
+    )
+    .await;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        for check in &report.checks {
+            let mark = match check.outcome {
+                Outcome::Passed => "✓",
+                Outcome::Failed => "✗",
+                Outcome::Warning => "!",
+                Outcome::Skipped => "-",
+            };
+            println!("{mark} {:?}: {}", check.name, check.message);
+        }
+        println!("{}", if report.valid { "VALID" } else { "NOT VALID" });
+    }
+    if report.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 
