@@ -7,6 +7,11 @@ export const port = Number(process.env.LAUREL_E2E_PORT ?? 3210);
 export const baseURL = `http://127.0.0.1:${port}`;
 export const dataDir = process.env.LAUREL_E2E_DATA_DIR ?? '../target/e2e-data';
 export const bin = process.env.LAUREL_BIN ?? '../target/debug/laurel';
+// A real SMTP server (aiosmtpd, end2end/smtp/) receives Laurel's mail and
+// appends each message as a JSON line to this file; tests read it there.
+export const smtpPort = port + 1000;
+export const mailFile = `${dataDir}.smtp.jsonl`;
+const smtpPython = process.env.SMTP_VENV ? `${process.env.SMTP_VENV}/bin/python` : '../target/smtp-venv/bin/python';
 
 export default defineConfig({
   testDir: './tests',
@@ -44,7 +49,16 @@ export default defineConfig({
       testIgnore: /\.ssr\.spec\.ts$/,
     },
   ],
-  webServer: {
+  webServer: [
+    {
+      command: `rm -f ${mailFile} && ${smtpPython} smtp/server.py --port ${smtpPort} --out ${mailFile}`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
     command: `rm -rf ${dataDir} && ${bin} demo && ${bin} serve`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
@@ -57,6 +71,13 @@ export default defineConfig({
       LAUREL_PUBLIC_URL: baseURL,
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? '../target/site',
       RUST_LOG: 'warn',
+      // Specs that act as several people give each its own client address
+      // (X-Forwarded-For), so per-address rate limits do not add up across
+      // the suite; requests without the header use the peer address.
+      LAUREL_TRUST_FORWARDED_FOR: 'true',
+      LAUREL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}?tls=none`,
+      LAUREL_JOB_BACKOFF_BASE_MS: '500',
     },
-  },
+    },
+  ],
 });

@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 source scripts/env.sh
+# Development mode: the mail Laurel writes is listed at /dev/mail.
+export LEPTOS_ENV=${LEPTOS_ENV:-DEV}
 exec cargo leptos serve "$@"

@@ -58,4 +58,6 @@ done
 # The official Open Badges validator (badgecheck) in its own Python venv.
 BADGECHECK_VENV=${BADGECHECK_VENV:-$PWD/target/badgecheck-venv} \
   end2end/badgecheck/setup.sh >/dev/null
+# The SMTP server of the mail tests (aiosmtpd) in its own Python venv.
+SMTP_VENV=${SMTP_VENV:-$PWD/target/smtp-venv} end2end/smtp/setup.sh >/dev/null
 say "tools ready"

@@ -29,6 +29,82 @@ pub enum ParseError {
     SubdomainReserved(String),
     #[error("The public URL must be an absolute http:// or https:// URL without query or fragment (got “{0}”).")]
     PublicUrl(String),
+    #[error("The {network} link must be an https:// address on {hosts} (got “{found}”).")]
+    SocialUrl {
+        network: &'static str,
+        hosts: &'static str,
+        found: String,
+    },
+    #[error("A WeChat ID has 6–20 letters, digits, underscores or hyphens and starts with a letter (got “{0}”).")]
+    WechatId(String),
+}
+
+/// The social networks an organisation may link from its public profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Social {
+    LinkedIn,
+    Facebook,
+    Twitter,
+}
+
+impl Social {
+    fn hosts(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Social::LinkedIn => ("LinkedIn", &["linkedin.com"]),
+            Social::Facebook => ("Facebook", &["facebook.com"]),
+            Social::Twitter => ("X (Twitter)", &["twitter.com", "x.com"]),
+        }
+    }
+
+    /// A profile link on this network: https, on its domain (or a
+    /// subdomain such as `www.`), normalised. Empty input is `Ok("")`.
+    pub fn parse_link(self, input: &str) -> Result<String, ParseError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Ok(String::new());
+        }
+        let (network, hosts) = self.hosts();
+        let bad = || ParseError::SocialUrl {
+            network,
+            hosts: match self {
+                Social::Twitter => "x.com or twitter.com",
+                Social::LinkedIn => "linkedin.com",
+                Social::Facebook => "facebook.com",
+            },
+            found: input.chars().take(100).collect(),
+        };
+        let url = url::Url::parse(input).map_err(|_| bad())?;
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let on_network = hosts
+            .iter()
+            .any(|h| host == *h || host.ends_with(&format!(".{h}")));
+        if url.scheme() != "https"
+            || !on_network
+            || !url.username().is_empty()
+            || url.port().is_some()
+        {
+            return Err(bad());
+        }
+        Ok(url.to_string())
+    }
+}
+
+/// A WeChat ID (WeChat has no public profile URLs).
+pub fn parse_wechat_id(input: &str) -> Result<String, ParseError> {
+    let id = input.trim();
+    if id.is_empty() {
+        return Ok(String::new());
+    }
+    let ok = (6..=20).contains(&id.len())
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(id.to_owned())
+    } else {
+        Err(ParseError::WechatId(id.chars().take(40).collect()))
+    }
 }
 
 /// A syntactically valid email address, stored in lowercase.
@@ -284,6 +360,36 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn social_links_are_checked_per_network() {
+        assert_eq!(
+            Social::LinkedIn
+                .parse_link(" https://www.linkedin.com/company/acme ")
+                .unwrap(),
+            "https://www.linkedin.com/company/acme"
+        );
+        assert_eq!(
+            Social::Twitter.parse_link("https://x.com/acme").unwrap(),
+            "https://x.com/acme"
+        );
+        assert_eq!(Social::Facebook.parse_link("").unwrap(), "");
+        for (net, bad) in [
+            (Social::LinkedIn, "http://linkedin.com/in/a"),
+            (Social::LinkedIn, "https://linkedin.com.evil.example/a"),
+            (Social::LinkedIn, "https://evillinkedin.com/a"),
+            (Social::Facebook, "javascript:alert(1)"),
+            (Social::Twitter, "https://user@x.com/a"),
+            (Social::Twitter, "not a url"),
+        ] {
+            let err = net.parse_link(bad).unwrap_err().to_string();
+            assert!(err.contains("must be an https:// address"), "{bad}: {err}");
+        }
+        assert_eq!(parse_wechat_id("acme_academy").unwrap(), "acme_academy");
+        assert!(parse_wechat_id("1abcdef").is_err());
+        assert!(parse_wechat_id("abc").is_err());
+        assert!(parse_wechat_id("abc def gh").is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod bake;
 #[cfg(feature = "crypto")]
 pub mod crypto;
 pub mod domain;
+pub mod image;
 pub mod ob2;
 pub mod ob3;
 pub mod recipient;

@@ -18,6 +18,11 @@ pub enum AppError {
     NotFound,
     #[error("You are not allowed to do that.")]
     Forbidden,
+    #[error("Please sign in first.")]
+    Unauthorized,
+    /// A rate limit was reached; the text says when to try again.
+    #[error("{0}")]
+    TooMany(String),
     #[error("Something went wrong on our side; please try again in a moment.")]
     Internal,
     /// Transport or encoding failures reported by the server-function layer.

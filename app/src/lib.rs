@@ -21,7 +21,17 @@ use leptos_router::{
 
 use crate::components::layout::{ErrorPanel, Layout};
 use crate::pages::{
-    home::HomePage, not_found::NotFound, organisation::OrganisationPage, verify::VerifyPage,
+    account::{ActivatePage, LoginPage, PortalPage, SignupPage, SignupSentPage},
+    home::HomePage,
+    members::{AuditPage, InviteAcceptedPage, InvitePage, MembersPage},
+    not_found::NotFound,
+    organisation::OrganisationPage,
+    security::{
+        ForgotPasswordPage, ForgotPasswordSentPage, RecoveryCodesPage, ResetPasswordPage,
+        SecondFactorPage, SecurityPage,
+    },
+    settings::SettingsPage,
+    verify::VerifyPage,
 };
 
 /// The HTML document around the application, rendered on the server only.
@@ -58,6 +68,30 @@ pub fn App() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/signup") view=SignupPage />
+                        <Route path=path!("/signup/sent") view=SignupSentPage />
+                        <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/portal/:subdomain/settings")
+                            view=SettingsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/portal/:subdomain/users") view=MembersPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async />
+                        <Route path=path!("/invite/accepted") view=InviteAcceptedPage />
+                        <Route path=path!("/login/2fa") view=SecondFactorPage />
+                        <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/account/security/recovery-codes")
+                            view=RecoveryCodesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/password/forgot") view=ForgotPasswordPage />
+                        <Route path=path!("/password/forgot/sent") view=ForgotPasswordSentPage />
+                        <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/o/:subdomain") view=OrganisationPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/o/:subdomain/assertions/:slug")

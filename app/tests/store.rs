@@ -4,7 +4,8 @@
 use chrono::{Duration, Utc};
 use laurel::Subdomain;
 use laurel_app::store::{
-    testing::TestDatabase, Backend, NewAssertion, NewBadgeClass, Store, StoreError,
+    testing::TestDatabase, Activation, Backend, NewAssertion, NewBadgeClass, OrganisationProfile,
+    Store, StoreError, TokenProblem, TokenPurpose,
 };
 
 async fn suite(url: &str, backend: Backend) {
@@ -63,7 +64,203 @@ async fn suite(url: &str, backend: Backend) {
     assert_eq!(store.count_organisations().await.unwrap(), 2);
 
     badges_and_keys(&store, created.id).await;
+    accounts(&store).await;
+    profile(&store, created.id).await;
     store.close().await;
+}
+
+fn activation<'a>(token_hash: &'a str, subdomain: &'a str, session: &'a str) -> Activation<'a> {
+    Activation {
+        token_hash,
+        organisation_name: "New Org",
+        subdomain,
+        contact_name: "Ada",
+        contact_phone: "+31 20 123",
+        password_hash: "$argon2id$fake",
+        session_hash: session,
+        session_expires: Utc::now() + Duration::days(14),
+        ip: "127.0.0.1",
+        user_agent: "test",
+    }
+}
+
+async fn accounts(store: &Store) {
+    let mail =
+        serde_json::json!({"to": "new@example.org", "subject": "s", "text": "t", "html": "h"});
+    let later = Utc::now() + Duration::hours(24);
+    store
+        .create_email_token(
+            TokenPurpose::Signup,
+            "new@example.org",
+            "tok-1",
+            later,
+            None,
+            None,
+            &mail,
+        )
+        .await
+        .unwrap();
+    let t = store
+        .usable_token(TokenPurpose::Signup, "tok-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(t.email, "new@example.org");
+    assert_eq!(
+        store
+            .usable_token(TokenPurpose::Reset, "tok-1")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        TokenProblem::Unknown,
+        "a token only works for its purpose"
+    );
+    assert_eq!(
+        store
+            .usable_token(TokenPurpose::Signup, "nope")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        TokenProblem::Unknown
+    );
+
+    // A taken subdomain: a conflict, nothing created, the link still works.
+    let err = store
+        .activate_signup(&activation("tok-1", "acme", "sess-0"))
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err:?}");
+    assert!(store
+        .user_by_email("new@example.org")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store.session_user("sess-0").await.unwrap().is_none());
+    assert!(store
+        .usable_token(TokenPurpose::Signup, "tok-1")
+        .await
+        .unwrap()
+        .is_ok());
+
+    // Activation creates organisation, privileged user and session at once.
+    let (org, user) = store
+        .activate_signup(&activation("tok-1", "new-org", "sess-1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(org.subdomain, "new-org");
+    assert_eq!(user.email, "new@example.org");
+    let memberships = store.memberships(user.id).await.unwrap();
+    assert_eq!(memberships.len(), 1);
+    assert_eq!(memberships[0].role, "privileged");
+    assert_eq!(memberships[0].organisation_name, "New Org");
+    assert_eq!(
+        store.session_user("sess-1").await.unwrap().unwrap().user_id,
+        user.id
+    );
+    assert_eq!(
+        store
+            .activate_signup(&activation("tok-1", "other-org", "sess-2"))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        TokenProblem::Used,
+        "a link works once"
+    );
+    assert!(store
+        .organisation_by_subdomain(&Subdomain::parse("other-org").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+
+    // An expired link.
+    store
+        .create_email_token(
+            TokenPurpose::Signup,
+            "late@example.org",
+            "tok-old",
+            Utc::now() - Duration::seconds(1),
+            None,
+            None,
+            &mail,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .activate_signup(&activation("tok-old", "late-org", "sess-3"))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        TokenProblem::Expired
+    );
+
+    // Sessions: rotation replaces, sign out everywhere ends all.
+    store
+        .create_session(
+            user.id,
+            "sess-4",
+            Utc::now() + Duration::days(1),
+            "ip",
+            "ua",
+            Some("sess-1"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store.session_user("sess-1").await.unwrap().is_none(),
+        "rotated away"
+    );
+    assert!(store.session_user("sess-4").await.unwrap().is_some());
+    store
+        .create_session(
+            user.id,
+            "sess-5",
+            Utc::now() - Duration::seconds(1),
+            "ip",
+            "ua",
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        store.session_user("sess-5").await.unwrap().is_none(),
+        "expired sessions do not count"
+    );
+    assert_eq!(store.delete_user_sessions(user.id).await.unwrap(), 2);
+    assert!(store.session_user("sess-4").await.unwrap().is_none());
+
+    // Rate limits count within the window, reset when cleared.
+    for expected in 1..=3 {
+        let (count, retry) = store.hit_rate_limit("login:x", 900).await.unwrap();
+        assert_eq!(count, expected);
+        assert!((1..=900).contains(&retry));
+    }
+    store.clear_rate_limit("login:x").await.unwrap();
+    assert_eq!(store.hit_rate_limit("login:x", 900).await.unwrap().0, 1);
+    let (count, _) = store.hit_rate_limit("login:y", 0).await.unwrap();
+    assert_eq!(count, 1);
+    assert_eq!(
+        store.hit_rate_limit("login:y", 0).await.unwrap().0,
+        1,
+        "an elapsed window starts again"
+    );
+
+    // Audit log.
+    store
+        .audit(Some(org.id), Some(user.id), "role.changed", "x", "1.2.3.4")
+        .await
+        .unwrap();
+    let events = store.audit_events(org.id, 10).await.unwrap();
+    assert_eq!(
+        events[0],
+        (
+            "role.changed".to_owned(),
+            "x".to_owned(),
+            "1.2.3.4".to_owned()
+        )
+    );
+    assert!(events.iter().any(|e| e.0 == "organisation.activated"));
 }
 
 fn class<'a>(org: i64, slug: &'a str, image_type: &'a str) -> NewBadgeClass<'a> {
@@ -270,4 +467,46 @@ async fn unsupported_scheme_is_refused() {
     assert!(err
         .to_string()
         .starts_with("DATABASE_URL must start with sqlite:"));
+}
+
+async fn profile(store: &Store, org: i64) {
+    let empty = store.organisation_profile(org).await.unwrap().unwrap();
+    assert_eq!(empty, OrganisationProfile::default());
+    let p = OrganisationProfile {
+        summary: "We teach.".into(),
+        linkedin_url: "https://www.linkedin.com/company/x".into(),
+        linkedin_visible: true,
+        twitter_url: "https://x.com/x".into(),
+        ..Default::default()
+    };
+    store.save_organisation_profile(org, &p).await.unwrap();
+    assert_eq!(store.organisation_profile(org).await.unwrap().unwrap(), p);
+    assert!(store.organisation_image(org).await.unwrap().is_none());
+    store
+        .set_organisation_image(org, Some(("image/png", b"png bytes")))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.organisation_image(org).await.unwrap(),
+        Some(("image/png".to_owned(), b"png bytes".to_vec()))
+    );
+    assert!(
+        store
+            .set_organisation_image(org, Some(("image/gif", b"gif")))
+            .await
+            .is_err(),
+        "only PNG, JPEG and SVG are stored"
+    );
+    assert_eq!(
+        store.organisation_image(org).await.unwrap().unwrap().0,
+        "image/png",
+        "the refused write changed nothing"
+    );
+    store.set_organisation_image(org, None).await.unwrap();
+    assert!(store.organisation_image(org).await.unwrap().is_none());
+    assert!(store
+        .organisation_profile(org + 999)
+        .await
+        .unwrap()
+        .is_none());
 }

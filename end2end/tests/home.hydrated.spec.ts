@@ -12,6 +12,7 @@ test('page hydrates without console errors or CSP violations', async ({ page }) 
   const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm') && r.status() === 200);
   await page.goto('/');
   await wasm;
+  await expect(page.locator('form[data-live="true"]')).toHaveCount(1);
   const field = page.getByLabel('Try a subdomain for your organisation');
   await field.pressSequentially('ac');
   await expect(page.locator('#subdomain-result')).toContainText('between 3 and 63 characters long (it has 2)');
@@ -20,6 +21,7 @@ test('page hydrates without console errors or CSP violations', async ({ page }) 
 
 test('subdomain checker answers as you type, without submitting', async ({ page }) => {
   await page.goto('/');
+  await expect(page.locator('form[data-live="true"]')).toHaveCount(1);
   const field = page.getByLabel('Try a subdomain for your organisation');
   const result = page.locator('#subdomain-result');
   await field.pressSequentially('Acme');

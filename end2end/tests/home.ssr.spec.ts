@@ -5,6 +5,7 @@ import { test, expect } from '@playwright/test';
 
 test('subdomain checker works as a form without JavaScript', async ({ page }) => {
   await page.goto('/');
+  await expect(page.locator('form[data-live="false"]')).toHaveCount(1);
   const field = page.getByLabel('Try a subdomain for your organisation');
   await field.fill('Acme');
   // Without JavaScript nothing answers until the form is submitted.

@@ -39,6 +39,7 @@ pub fn routes(page: PageRenderer) -> Router<AppState> {
     let assertion_page = page.clone();
     Router::new()
         .route("/o/{sub}/issuer", get(issuer))
+        .route("/o/{sub}/image", get(organisation_image))
         .route("/o/{sub}/keys", get(jwks))
         .route("/o/{sub}/keys/{kid}", get(key))
         .route("/o/{sub}/revocations", get(revocations))
@@ -236,6 +237,24 @@ async fn published_keys(
     }
     laurel_app::ssr::issuing::active_key(&ctx.store, &ctx.master_key, org.id).await?;
     Ok(ctx.store.issuer_keys(org.id).await?)
+}
+
+async fn organisation_image(
+    State(ctx): State<ServerContext>,
+    Path(sub): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let org = organisation(&ctx, &sub).await?;
+    let (content_type, bytes) = ctx
+        .store
+        .organisation_image(org.id)
+        .await?
+        .ok_or(Problem::NotFound)?;
+    let mut res = image_response(&headers, &content_type, bytes);
+    // Replaceable at the same URL: revalidate instead of caching for a year.
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(SHORT));
+    Ok(res)
 }
 
 async fn jwks(

@@ -31,6 +31,13 @@ pub enum Command {
     /// Fill the database with a demonstration organisation and its badges,
     /// printing one `<kind> <public URL>` line per thing (idempotent).
     Demo,
+    /// Queue a test mail to TO through the outbox, then exit; a running
+    /// `laurel serve` delivers it (checks the mail settings).
+    #[command(hide = true)]
+    SendTestMail {
+        /// Where to send it.
+        to: String,
+    },
     /// Verify an Open Badge from anywhere: a baked PNG/SVG file, a JSON or
     /// JWS file, a URL, or the JSON/JWS text itself. Prints every check;
     /// exits 0 when the badge is valid, 1 when it is not.
@@ -83,6 +90,33 @@ pub struct Config {
     #[arg(long, env = "LAUREL_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
 
+    /// Outgoing mail server: `smtp://user:password@host:587` (STARTTLS),
+    /// `smtps://user:password@host:465` (TLS) or `smtp://host:port?tls=none`
+    /// (no encryption; local servers only) [default: none, mail is written as
+    /// .eml files under LAUREL_DATA_DIR/mail/].
+    #[arg(long, env = "LAUREL_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of Laurel's mail.
+    #[arg(
+        long,
+        env = "LAUREL_MAIL_FROM",
+        default_value = "Laurel <no-reply@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// First retry of a failed background job after about this many
+    /// milliseconds (doubling on each failure, at most an hour).
+    #[arg(
+        long,
+        env = "LAUREL_JOB_BACKOFF_BASE_MS",
+        default_value_t = 10_000,
+        hide = true,
+        global = true
+    )]
+    pub job_backoff_base_ms: u64,
+
     /// Directory holding the built site (WASM, JS, CSS, public assets).
     #[arg(
         long,
@@ -106,6 +140,11 @@ pub struct Config {
     /// probe its own network.
     #[arg(long, env = "LAUREL_FETCH_ALLOW_PRIVATE", global = true)]
     pub fetch_allow_private: bool,
+
+    /// Take the client's address from the last `X-Forwarded-For` hop (set
+    /// this only behind a proxy or load balancer that writes that header).
+    #[arg(long, env = "LAUREL_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
 
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "LAUREL_LOG_FORMAT", default_value = "text", global = true)]

@@ -4,6 +4,7 @@
 mod badges;
 mod config;
 mod demo;
+mod dev_mail;
 mod fetch;
 mod routes;
 mod security;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use laurel::crypto::MasterKey;
-use laurel_app::ssr::ServerContext;
+use laurel_app::ssr::{jobs, mail, ServerContext};
 use laurel_app::store::{Store, StoreError};
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
@@ -51,6 +52,10 @@ enum StartupError {
     },
     #[error("The demonstration data could not be created: {0}")]
     Demo(laurel_app::error::AppError),
+    /// A mail setting (LAUREL_SMTP_URL, LAUREL_MAIL_FROM) or address; the
+    /// text names it.
+    #[error("{0}")]
+    Mail(String),
     #[error("The HTTP server stopped with an error: {0}.")]
     Serve(std::io::Error),
 }
@@ -116,6 +121,7 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             Ok(())
         }
         Command::Serve => serve(config).await,
+        Command::SendTestMail { to } => send_test_mail(&config, &to).await,
         Command::Verify { .. } => unreachable!("handled before start-up: it needs no database"),
     }
 }
@@ -219,6 +225,7 @@ fn server_context(config: &Config, store: Store) -> Result<ServerContext, Startu
         store,
         public_url: Arc::from(config.public_url.as_str()),
         master_key: Arc::new(master_key(config)?),
+        trust_forwarded_for: config.trust_forwarded_for,
     })
 }
 
@@ -268,6 +275,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
             reason,
         })?;
     let store = open_store(&config).await?;
+    let (handlers, job_worker_config) = job_handlers(&config)?;
     let env = match std::env::var("LEPTOS_ENV").as_deref() {
         Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
         _ => Env::PROD,
@@ -282,6 +290,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     let state = AppState {
         leptos_options,
         ctx: server_context(&config, store.clone())?,
+        data_dir: config.data_dir.clone(),
     };
     let security = SecurityConfig {
         hsts: config.public_url.is_https(),
@@ -294,12 +303,67 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         "Laurel is listening on http://{}",
         config.site_addr
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartupError::Serve)?;
+    // The job worker (mail outbox) stops with the HTTP server.
+    let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(jobs::run_worker(
+        store.clone(),
+        handlers,
+        job_worker_config,
+        async move {
+            let _ = jobs_stopped.await;
+        },
+    ));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop_jobs.send(());
+    })
+    .await
+    .map_err(StartupError::Serve)?;
+    let _ = worker.await;
     store.close().await;
     tracing::info!("Laurel stopped cleanly");
+    Ok(())
+}
+
+/// The background job handlers (the mail outbox) and how the worker runs,
+/// from the mail and job settings.
+fn job_handlers(config: &Config) -> Result<(jobs::Handlers, jobs::WorkerConfig), StartupError> {
+    let transport =
+        mail::MailTransport::from_settings(config.smtp_url.as_deref(), &config.data_dir)
+            .map_err(StartupError::Mail)?;
+    let from = mail::parse_from(&config.mail_from).map_err(StartupError::Mail)?;
+    tracing::info!(
+        transport = %transport.describe(config.smtp_url.as_deref()),
+        from = %from,
+        "outgoing mail"
+    );
+    let handlers = Arc::new(mail::Mailer { transport, from }).register(jobs::Handlers::new());
+    let worker = jobs::WorkerConfig {
+        backoff_base: std::time::Duration::from_millis(config.job_backoff_base_ms.max(1)),
+        ..jobs::WorkerConfig::default()
+    };
+    Ok((handlers, worker))
+}
+
+/// `laurel send-test-mail TO`: checks the mail settings, queues a test mail
+/// through the outbox and prints its job id; `laurel serve` delivers it.
+async fn send_test_mail(config: &Config, to: &str) -> Result<(), StartupError> {
+    let to = laurel::Email::parse(to).map_err(|e| StartupError::Mail(e.to_string()))?;
+    let transport =
+        mail::MailTransport::from_settings(config.smtp_url.as_deref(), &config.data_dir)
+            .map_err(StartupError::Mail)?;
+    mail::parse_from(&config.mail_from).map_err(StartupError::Mail)?;
+    let store = open_store(config).await?;
+    let id = mail::enqueue_mail(&store, &mail::test_mail(&to, config.public_url.as_str())).await?;
+    println!(
+        "queued mail job {id} to {to}; a running `laurel serve` sends it by {}",
+        transport.describe(config.smtp_url.as_deref())
+    );
+    store.close().await;
     Ok(())
 }
 

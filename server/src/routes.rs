@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::{extract::State, http::StatusCode, middleware, routing::get, Router};
 use http::{HeaderValue, Request};
-use laurel_app::{shell, ssr::ServerContext, App};
+use laurel_app::{error::AppError, shell, ssr::ServerContext, App};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
@@ -23,6 +23,11 @@ use crate::state::AppState;
 const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState, security: SecurityConfig) -> Router {
+    // The origin state-changing requests must come from (CSRF).
+    let origin: Arc<str> = url::Url::parse(&state.ctx.public_url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
+        .into();
     // Pages whose URL is also a machine-readable document are routed by
     // `badges::routes`, which negotiates and hands browsers to `page`.
     let routes: Vec<_> = generate_route_list(App)
@@ -44,6 +49,11 @@ pub fn router(state: AppState, security: SecurityConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(badges::routes(page))
+        .merge(if state.leptos_options.env == leptos::config::Env::DEV {
+            crate::dev_mail::dev_mail_routes(&state.data_dir)
+        } else {
+            Router::new()
+        })
         .leptos_routes_with_context(
             &state,
             routes,
@@ -52,6 +62,11 @@ pub fn router(state: AppState, security: SecurityConfig) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn_with_state(
+            origin,
+            security::same_origin,
+        ))
         .layer(middleware::from_fn_with_state(security, security::headers))
         .layer(
             ServiceBuilder::new()
@@ -77,6 +92,38 @@ pub fn router(state: AppState, security: SecurityConfig) -> Router {
                     Duration::from_secs(30),
                 )),
         )
+}
+
+/// Gives a server function's error its HTTP status. Server functions answer
+/// every error with 500; Laurel's one error type says what kind it is, so a
+/// refused input becomes 400, a taken name 409, a rate limit 429 — and only
+/// real failures stay 5xx (and are logged as such).
+async fn server_fn_error_status(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = match error {
+            AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The process is up and serving.

@@ -60,3 +60,51 @@ pub async fn headers(
     }
     response
 }
+
+/// Refuses state-changing requests from other sites (CSRF): a POST, PUT,
+/// PATCH or DELETE must come from Laurel's own origin, shown by `Origin`
+/// (every current browser sends it on such requests) or, failing that,
+/// `Referer`. The session cookie is also `SameSite=Lax`; this is the second,
+/// independent lock.
+pub async fn same_origin(
+    State(allowed): State<std::sync::Arc<str>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use axum::response::IntoResponse;
+    let method = request.method();
+    let safe = matches!(
+        *method,
+        http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+    );
+    if safe {
+        return next.run(request).await;
+    }
+    // Computed before any await: the request body is not `Sync`, so no
+    // borrow of the request may live across one.
+    let origin = origin_of(request.headers(), header::ORIGIN)
+        .or_else(|| origin_of(request.headers(), header::REFERER));
+    match origin {
+        Some(o) if o == *allowed => next.run(request).await,
+        other => {
+            tracing::warn!(
+                origin = other.as_deref().unwrap_or("none"),
+                path = %request.uri().path(),
+                "cross-site request refused"
+            );
+            (
+                http::StatusCode::FORBIDDEN,
+                "Cross-site request refused: this form must be sent from Laurel's own pages.\n",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn origin_of(headers: &http::HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| url::Url::parse(v).ok())
+        .map(|u| u.origin().ascii_serialization())
+}

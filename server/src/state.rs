@@ -8,6 +8,8 @@ use leptos::prelude::LeptosOptions;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub ctx: ServerContext,
+    /// `LAUREL_DATA_DIR` (the development mail page reads it).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -24,6 +24,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href="/o/demo" attr:class="hover:text-emerald-800">"Demo issuer"</A>
                     </li>
                 </ul>
+                <ul class="ml-auto flex gap-4 text-sm text-stone-700">
+                    <li>
+                        <A href="/login" attr:class="hover:text-emerald-800">"Sign in"</A>
+                    </li>
+                    <li>
+                        <A href="/signup" attr:class="hover:text-emerald-800">"Start issuing"</A>
+                    </li>
+                </ul>
             </nav>
         </header>
         <main class="mx-auto max-w-5xl px-4 py-10">{children()}</main>

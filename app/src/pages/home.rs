@@ -79,12 +79,17 @@ fn SubdomainChecker() -> impl IntoView {
     let initial = query.read_untracked().get("subdomain").unwrap_or_default();
     let value = RwSignal::new(initial.clone());
     let result = move || value.with(|v| check_subdomain(v));
+    // Effects run only in the browser, once hydrated: the marker lets tests
+    // (and people) tell the live checker from the plain form.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
 
     view! {
         <form
             method="get"
             action="/"
             class="rounded-xl border border-stone-200 bg-white p-6 shadow-sm"
+            data-live=move || live.get().to_string()
         >
             <label for="subdomain" class="block font-semibold">
                 "Try a subdomain for your organisation"

@@ -34,7 +34,11 @@ fn Organisation(organisation: OrganisationView) -> impl IntoView {
         subdomain,
         name,
         public_url,
+        summary,
+        image_url,
+        links,
     } = organisation;
+    let logo_alt = format!("{name} logo");
     view! {
         <Title text=name.clone() />
         <Meta property="og:title" content=name.clone() />
@@ -42,10 +46,23 @@ fn Organisation(organisation: OrganisationView) -> impl IntoView {
         <section>
             <p class="text-sm text-stone-500">"Issuer"</p>
             <h1 class="text-3xl font-bold" data-subdomain=subdomain>
-                {name}
+                {name.clone()}
             </h1>
             <p class="mt-2 font-mono text-sm text-stone-600">{public_url}</p>
-            <p class="mt-6 text-stone-700">"This organisation issues Open Badges with Laurel."</p>
+            {image_url.map(|u| view! { <img src=u alt=logo_alt width="96" height="96" class="mt-4 rounded" /> })}
+            <p class="mt-6 whitespace-pre-line text-stone-700">
+                {if summary.is_empty() { "This organisation issues Open Badges with Laurel.".to_owned() } else { summary }}
+            </p>
+            <ul class="mt-4 flex gap-4 text-sm" aria-label="Social links">
+                {links.into_iter().map(|(network, text, url)| view! {
+                    <li>
+                        {match url {
+                            Some(u) => view! { <a href=u rel="me noopener" class="text-emerald-800 underline">{network}</a> }.into_any(),
+                            None => view! { <span>{format!("{network}: {text}")}</span> }.into_any(),
+                        }}
+                    </li>
+                }).collect_view()}
+            </ul>
         </section>
     }
 }

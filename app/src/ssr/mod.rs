@@ -1,8 +1,14 @@
 //! Server-side helpers shared by server functions and components: the one
 //! place that reads the request context.
 
+pub mod access;
+pub mod auth;
 pub mod documents;
+pub mod invitations;
 pub mod issuing;
+pub mod jobs;
+pub mod mail;
+pub mod mfa;
 pub mod urls;
 
 use std::sync::Arc;
@@ -23,6 +29,15 @@ pub struct ServerContext {
     pub public_url: Arc<str>,
     /// Seals and opens issuers' private keys.
     pub master_key: Arc<MasterKey>,
+    /// Take the client address from `X-Forwarded-For` (behind a proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl ServerContext {
+    /// True when the public URL is https (cookies get `Secure`).
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
 }
 
 impl ServerContext {

@@ -9,10 +9,15 @@
 //! (unlike `sqlx::Any`). Where the dialects differ a method matches on the pool
 //! itself.
 
+mod accounts;
 mod badges;
 mod error;
+mod jobs;
 mod keys;
+mod members;
+mod mfa;
 mod organisations;
+mod profile;
 pub mod testing;
 
 use std::str::FromStr;
@@ -23,10 +28,20 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use accounts::{
+    Activation, EmailToken, Membership, SessionUser, TokenProblem, TokenPurpose, User,
+};
 pub use badges::{AssertionRow, BadgeClassRow, NewAssertion, NewBadgeClass};
 pub use error::StoreError;
+pub use jobs::{backoff, Job, MAIL_QUEUE};
 pub use keys::IssuerKeyRow;
+pub use members::{
+    AcceptProblem, AuditEntry, Invitation, InvitationDetails, InviteSession, Member, MemberProblem,
+    NewAccount, NewInvitation, Role, RoleChange,
+};
+pub use mfa::{EnableTotp, MfaState, NewSession};
 pub use organisations::Organisation;
+pub use profile::OrganisationProfile;
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend.
 macro_rules! with_pool {

@@ -29,6 +29,9 @@ pub fn laurel(data_dir: &std::path::Path) -> Command {
         "LEPTOS_SITE_ROOT",
         "LAUREL_LOG_FORMAT",
         "LAUREL_MASTER_KEY",
+        "LAUREL_SMTP_URL",
+        "LAUREL_MAIL_FROM",
+        "LAUREL_JOB_BACKOFF_BASE_MS",
     ] {
         cmd.env_remove(var);
     }

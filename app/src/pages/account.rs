@@ -1,0 +1,182 @@
+//! Sign-up, activation, sign-in and the portal: every form works as a plain
+//! HTML form without JavaScript (errors come back in the URL) and as an
+//! in-page request once hydrated.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::form::{ActionError, Field, BUTTON};
+use crate::error::AppError;
+use crate::server_fns::activate::Activate;
+use crate::server_fns::check_signup_token::check_signup_token;
+use crate::server_fns::get_portal::get_portal;
+use crate::server_fns::login::Login;
+use crate::server_fns::logout::Logout;
+use crate::server_fns::request_signup::RequestSignup;
+use crate::server_fns::sign_out_everywhere::SignOutEverywhere;
+
+fn error_of(
+    value: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let action = ServerAction::<RequestSignup>::new();
+    view! {
+        <Title text="Start issuing badges" />
+        <section class="mx-auto max-w-md space-y-4">
+            <h1 class="text-2xl font-bold">"Start issuing badges"</h1>
+            <p class="text-stone-700">
+                "Enter your work email. We will send you a link to set up your organisation."
+            </p>
+            <ActionForm action attr:class="space-y-4">
+                <Field label="Email" name="email" kind="email" autocomplete="email" />
+                <ActionError error=error_of(action.value()) />
+                <button type="submit" class=BUTTON>"Send me the link"</button>
+            </ActionForm>
+            <p class="text-sm">"Already have an account? " <a href="/login" class="underline">"Sign in"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignupSentPage() -> impl IntoView {
+    view! {
+        <Title text="Check your inbox" />
+        <section class="mx-auto max-w-md space-y-4">
+            <h1 class="text-2xl font-bold">"Check your inbox"</h1>
+            <p>
+                "If the address can be used, a link to set up your organisation is on its way. "
+                "It works once, for 24 hours."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ActivatePage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let email = Resource::new(token, check_signup_token);
+    let action = ServerAction::<Activate>::new();
+    view! {
+        <Title text="Set up your organisation" />
+        <section class="mx-auto max-w-lg space-y-4">
+            <h1 class="text-2xl font-bold">"Set up your organisation"</h1>
+            <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match email.await {
+                        Err(e) => view! {
+                            <p role="alert" class="rounded border border-red-200 bg-red-50 px-3 py-2 text-red-800">
+                                {e.to_string()}
+                            </p>
+                            <p><a href="/signup" class="underline">"Ask for a new link"</a></p>
+                        }.into_any(),
+                        Ok(email) => view! {
+                            <p class="text-stone-700">"Signing up as " <strong>{email}</strong></p>
+                            <ActionForm action attr:class="space-y-4">
+                                <input type="hidden" name="token" value=token() />
+                                <Field label="Organisation name" name="organisation_name" autocomplete="organization" />
+                                <Field
+                                    label="Subdomain"
+                                    name="subdomain"
+                                    hint="Lowercase letters, digits and hyphens, 3–63 characters. It becomes part of every badge you issue and can never be changed."
+                                />
+                                <Field label="Contact name" name="contact_name" autocomplete="name" />
+                                <Field label="Contact phone (optional)" name="contact_phone" kind="tel" autocomplete="tel" required=false />
+                                <Field
+                                    label="Password"
+                                    name="password"
+                                    kind="password"
+                                    autocomplete="new-password"
+                                    hint="At least 10 characters and hard to guess."
+                                />
+                                <Field label="Repeat the password" name="password_confirm" kind="password" autocomplete="new-password" />
+                                <ActionError error=error_of(action.value()) />
+                                <button type="submit" class=BUTTON>"Activate"</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    view! {
+        <Title text="Sign in" />
+        <section class="mx-auto max-w-md space-y-4">
+            <h1 class="text-2xl font-bold">"Sign in"</h1>
+            <ActionForm action attr:class="space-y-4">
+                <Field label="Email" name="email" kind="email" autocomplete="username" />
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" />
+                <ActionError error=error_of(action.value()) />
+                <button type="submit" class=BUTTON>"Sign in"</button>
+            </ActionForm>
+            <p class="text-sm"><a href="/password/forgot" class="underline">"Forgot your password?"</a></p>
+            <p class="text-sm">"New here? " <a href="/signup" class="underline">"Start issuing badges"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn PortalPage() -> impl IntoView {
+    let portal = Resource::new(|| (), |_| get_portal());
+    let logout = ServerAction::<Logout>::new();
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    view! {
+        <Title text="Portal" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                portal.await.map(|found| match found {
+                    None => view! {
+                        <section class="mx-auto max-w-md space-y-4">
+                            <h1 class="text-2xl font-bold">"Please sign in"</h1>
+                            <p><a href="/login" class="underline">"Sign in"</a> " to open your portal."</p>
+                        </section>
+                    }.into_any(),
+                    Some(p) => view! {
+                        <section class="space-y-6">
+                            <header>
+                                <h1 class="text-2xl font-bold">"Your portal"</h1>
+                                <p class="text-stone-600">"Signed in as " <span data-testid="who">{p.email.clone()}</span></p>
+                                <p><a href="/account/security" class="text-sm underline">"Account security: password and two-factor authentication"</a></p>
+                            </header>
+                            <ul class="space-y-2">
+                                {p.organisations.into_iter().map(|o| view! {
+                                    <li class="rounded border border-stone-200 bg-white p-4">
+                                        <p class="font-semibold">{o.name}</p>
+                                        <p class="text-sm text-stone-600">
+                                            <span class="font-mono">{o.subdomain.clone()}</span>
+                                            " · role: " <span data-testid="role">{o.role.clone()}</span>
+                                        </p>
+                                        <a href=format!("/o/{}", o.subdomain) class="text-sm underline">"Public page"</a>
+                                        {(o.role == "privileged").then(|| view! {
+                                            " · " <a href=format!("/portal/{}/users", o.subdomain) class="text-sm underline">"Users"</a>
+                                            " · " <a href=format!("/portal/{}/audit", o.subdomain) class="text-sm underline">"Audit log"</a>
+                                            " · " <a href=format!("/portal/{}/settings", o.subdomain) class="text-sm underline">"Settings"</a>
+                                        })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <div class="flex gap-3">
+                                <ActionForm action=logout>
+                                    <button type="submit" class=BUTTON>"Sign out"</button>
+                                </ActionForm>
+                                <ActionForm action=everywhere>
+                                    <button type="submit" class="rounded border border-stone-300 px-4 py-2">"Sign out everywhere"</button>
+                                </ActionForm>
+                            </div>
+                        </section>
+                    }.into_any(),
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,66 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+
+use crate::error::AppError;
+
+/// Sets the organisation's profile image from a multipart form (fields
+/// `subdomain` and `image`). PNG, JPEG or SVG, at most 512 KB; SVGs with
+/// anything active or external are refused. Read in chunks and cut off at
+/// the limit, so an oversized upload is never held whole.
+#[server(input = MultipartFormData)]
+pub async fn upload_org_image(data: MultipartData) -> Result<(), AppError> {
+    use crate::ssr::{access::require_role, auth, context};
+    use crate::store::Role;
+    use laurel::image::{check_image, ImageRules};
+
+    let mut form = data.into_inner().ok_or(AppError::Internal)?;
+    let limit = ImageRules::PROFILE.max_bytes;
+    let mut subdomain = None;
+    let mut image: Option<Vec<u8>> = None;
+    let bad_form =
+        |e: multer::Error| AppError::Invalid(format!("The upload could not be read ({e})."));
+    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+        match field.name() {
+            Some("subdomain") => subdomain = Some(field.text().await.map_err(bad_form)?),
+            Some("image") => {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                    if bytes.len() + chunk.len() > limit {
+                        // Report the size honestly up to the limit + 1 KB.
+                        bytes.resize(limit + 1024, 0);
+                        break;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                image = Some(bytes);
+            }
+            _ => {}
+        }
+    }
+    let subdomain = subdomain
+        .ok_or_else(|| AppError::Invalid("The form is missing the organisation.".into()))?;
+    let (user, membership) = require_role(&subdomain, Role::Privileged).await?;
+    let image = image
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| AppError::Invalid("Choose an image file to upload.".into()))?;
+    let info =
+        check_image(&image, &ImageRules::PROFILE).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let ctx = context()?;
+    ctx.store
+        .set_organisation_image(membership.organisation_id, Some((info.kind.mime(), &image)))
+        .await?;
+    ctx.store
+        .audit(
+            Some(membership.organisation_id),
+            Some(user.user_id),
+            "profile.image_changed",
+            info.kind.mime(),
+            &auth::client_ip(),
+        )
+        .await?;
+    leptos_axum::redirect(&format!(
+        "/portal/{}/settings?saved=1",
+        membership.subdomain
+    ));
+    Ok(())
+}

@@ -1,0 +1,74 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+import { waitForMail, linkIn } from './mail';
+
+// Steps several specs share: sign-up through activation, sign-in, sign-out.
+
+export const strong = 'tulip-gravel-orbit-93-lantern';
+
+export function unique(prefix: string, projectName: string): string {
+  return `${prefix}-${projectName}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+}
+
+export async function fillActivation(page: Page, values: Record<string, string>) {
+  for (const [label, value] of Object.entries(values)) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+  await page.getByRole('button', { name: 'Activate' }).click();
+}
+
+/** Asks for a sign-up link for `email` and returns the link from the mail. */
+export async function requestSignupLink(page: Page, email: string): Promise<{ link: string; mail: string }> {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send me the link' }).click();
+  await expect(page).toHaveURL(/\/signup\/sent$/);
+  const mail = await waitForMail(email);
+  return { link: linkIn(mail, '/activate'), mail };
+}
+
+/** A new organisation with its first user, signed in, in the portal. */
+export async function signUp(
+  page: Page,
+  info: TestInfo,
+  password = strong,
+): Promise<{ email: string; subdomain: string }> {
+  const subdomain = unique('org', info.project.name).slice(0, 40).toLowerCase();
+  const email = `${subdomain}@example.org`;
+  const { link } = await requestSignupLink(page, email);
+  await page.goto(link);
+  await fillActivation(page, {
+    'Organisation name': 'Test Academy',
+    Subdomain: subdomain,
+    'Contact name': 'Ada Lovelace',
+    Password: password,
+    'Repeat the password': password,
+  });
+  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByTestId('who')).toHaveText(email);
+  return { email, subdomain };
+}
+
+/** Fills and sends the sign-in form (opens it first unless told not to). */
+export async function signIn(page: Page, email: string, password: string, open = true) {
+  if (open) await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs out from the portal. */
+export async function signOut(page: Page) {
+  await page.goto('/portal');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/** Gives this page its own client address (X-Forwarded-For, which the test
+ * server trusts), so per-address rate limits are not shared with the rest of
+ * the suite. Returns the address. */
+export async function ownAddress(page: Page): Promise<string> {
+  const b = () => 1 + Math.floor(Math.random() * 254);
+  const ip = `10.${b()}.${b()}.${b()}`;
+  await page.setExtraHTTPHeaders({ 'X-Forwarded-For': ip });
+  return ip;
+}

@@ -1,0 +1,427 @@
+//! The mail outbox end to end: the real `laurel` binary delivering to a real
+//! SMTP server (Python's aiosmtpd, `end2end/smtp/`), a mail server that is
+//! down when the mail is due, two instances sharing one PostgreSQL database,
+//! and the `.eml` file transport used when no SMTP server is configured.
+
+mod common;
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use common::*;
+use laurel_app::store::{testing::TestDatabase, Job, Store};
+use serde_json::Value;
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// The Python of the SMTP test server's venv, made (once per test run, and
+/// only when missing) by `end2end/smtp/setup.sh`.
+fn smtp_python() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/smtp/setup.sh");
+        let out = Command::new(&script)
+            .stderr(Stdio::inherit())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(out.status.success(), "{} failed", script.display());
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let venv = stdout.lines().last().expect("setup.sh prints the venv");
+        PathBuf::from(venv).join("bin/python")
+    })
+}
+
+/// `end2end/smtp/server.py` on a port of this machine: each message it
+/// accepts becomes a JSON line in `out`.
+struct SmtpServer {
+    child: Child,
+    out: PathBuf,
+}
+
+impl SmtpServer {
+    fn start(port: u16, out: &Path) -> Self {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/smtp/server.py");
+        let child = Command::new(smtp_python())
+            .arg(script)
+            .args(["--port", &port.to_string(), "--out"])
+            .arg(out)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut server = SmtpServer {
+            child,
+            out: out.to_owned(),
+        };
+        // It prints "ready HOST:PORT" once it accepts connections.
+        let stdout = server.child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        assert!(
+            line.starts_with("ready"),
+            "SMTP server did not start: {line:?}"
+        );
+        server
+    }
+
+    /// The messages received so far.
+    fn messages(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Waits until at least `count` messages arrived.
+    fn wait_for(&self, count: usize, timeout: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count {
+                return messages;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{count} message(s) expected within {timeout:?}, got {}",
+                messages.len()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `laurel serve` with extra settings (the mail ones), like `Server::start_on`.
+fn serve_with(dir: &Path, database_url: Option<&str>, port: u16, env: &[(&str, &str)]) -> Server {
+    let mut cmd = laurel(dir);
+    cmd.arg("serve")
+        .env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env_remove("LAUREL_SMTP_URL")
+        .env_remove("LAUREL_MAIL_FROM")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    if let Some(url) = database_url {
+        cmd.env("DATABASE_URL", url);
+    }
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let server = Server {
+        child: cmd.spawn().unwrap(),
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(res) = agent().get(format!("{}/healthz", server.base)).call() {
+            assert_eq!(res.status(), 200);
+            return server;
+        }
+        assert!(Instant::now() < deadline, "server did not come up");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `laurel send-test-mail TO`; returns the id of the queued job.
+fn send_test_mail(dir: &Path, database_url: Option<&str>, to: &str) -> i64 {
+    let mut cmd = laurel(dir);
+    cmd.args(["send-test-mail", to])
+        .env_remove("LAUREL_SMTP_URL");
+    if let Some(url) = database_url {
+        cmd.env("DATABASE_URL", url);
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "send-test-mail failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // "queued mail job {id} to {to}; …"
+    assert!(stdout.starts_with("queued mail job "), "{stdout}");
+    stdout.split_whitespace().nth(3).unwrap().parse().unwrap()
+}
+
+fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("laurel.db").display())
+}
+
+fn job(database_url: &str, id: i64) -> Job {
+    block_on(async {
+        let store = Store::connect(database_url).await.unwrap();
+        let job = store.job(id).await.unwrap().expect("the job exists");
+        store.close().await;
+        job
+    })
+}
+
+/// The job once it is done. The SMTP server has the message before Laurel
+/// has its answer and records the job as done, so this waits a little.
+fn done_job(database_url: &str, id: i64) -> Job {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let job = job(database_url, id);
+        if job.done_at.is_some() {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "the job is not done: {job:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Checks a received test mail: one recipient, multipart/alternative with
+/// the plain text first and the HTML last.
+fn assert_test_mail(message: &Value, to: &str) {
+    assert_eq!(message["rcpt_tos"], serde_json::json!([to]), "{message}");
+    assert_eq!(message["to"], to);
+    assert_eq!(message["subject"], "Laurel test mail");
+    assert_eq!(message["mail_from"], "badges@example.org");
+    assert_eq!(message["from"], "Laurel Test <badges@example.org>");
+    assert_eq!(message["content_type"], "multipart/alternative");
+    let parts = message["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 2, "{message}");
+    assert_eq!(parts[0]["content_type"], "text/plain");
+    let text = parts[0]["body"].as_str().unwrap();
+    assert!(
+        text.contains("This is a test mail from the Laurel at http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(!text.contains('<'), "the plain part is not HTML: {text}");
+    assert_eq!(parts[1]["content_type"], "text/html");
+    let html = parts[1]["body"].as_str().unwrap();
+    assert!(html.contains("<p>This is a test mail"), "{html}");
+    assert!(message["message_id"]
+        .as_str()
+        .unwrap()
+        .ends_with("@example.org>"));
+}
+
+const FROM: (&str, &str) = ("LAUREL_MAIL_FROM", "Laurel Test <badges@example.org>");
+
+#[test]
+fn delivers_over_smtp() {
+    let dir = temp_dir("mail-smtp");
+    let smtp_port = free_port();
+    let smtp = SmtpServer::start(smtp_port, &dir.join("received.jsonl"));
+    let smtp_url = format!("smtp://127.0.0.1:{smtp_port}?tls=none");
+    let server = serve_with(
+        &dir,
+        None,
+        free_port(),
+        &[("LAUREL_SMTP_URL", &smtp_url), FROM],
+    );
+    // Queued by another process, delivered by the running server's worker.
+    let id = send_test_mail(&dir, None, "Someone@Example.org");
+    let messages = smtp.wait_for(1, Duration::from_secs(10));
+    assert_test_mail(&messages[0], "someone@example.org");
+    let done = done_job(&sqlite_url(&dir), id);
+    assert_eq!(done.attempts, 1);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(smtp.messages().len(), 1, "sent once");
+    server.stop();
+}
+
+#[test]
+fn a_down_smtp_server_loses_nothing() {
+    let dir = temp_dir("mail-down");
+    let smtp_port = free_port(); // nothing listens there yet
+    let smtp_url = format!("smtp://127.0.0.1:{smtp_port}?tls=none");
+    // Queued while no Laurel runs at all: the queue is the database.
+    let id = send_test_mail(&dir, None, "patient@example.org");
+    let server = serve_with(
+        &dir,
+        None,
+        free_port(),
+        &[
+            ("LAUREL_SMTP_URL", &smtp_url),
+            FROM,
+            ("LAUREL_JOB_BACKOFF_BASE_MS", "200"),
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let failed = loop {
+        let job = job(&sqlite_url(&dir), id);
+        if job.attempts >= 1 && job.last_error.is_some() && job.locked_by.is_none() {
+            break job;
+        }
+        assert!(Instant::now() < deadline, "no failed attempt: {job:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(failed.is_pending(), "{failed:?}");
+    let error = failed.last_error.unwrap();
+    assert!(error.starts_with("SMTP"), "{error}");
+
+    // The server comes up: the retry delivers the mail, once.
+    let smtp = SmtpServer::start(smtp_port, &dir.join("received.jsonl"));
+    let messages = smtp.wait_for(1, Duration::from_secs(30));
+    assert_test_mail(&messages[0], "patient@example.org");
+    let done = done_job(&sqlite_url(&dir), id);
+    assert!(done.attempts >= 2, "{done:?}");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(smtp.messages().len(), 1, "sent once");
+    server.stop();
+}
+
+#[test]
+fn two_instances_on_one_postgres_send_each_mail_once() {
+    let db = block_on(TestDatabase::postgres());
+    let smtp_port = free_port();
+    let smtp_dir = temp_dir("mail-pg");
+    let smtp = SmtpServer::start(smtp_port, &smtp_dir.join("received.jsonl"));
+    let smtp_url = format!("smtp://127.0.0.1:{smtp_port}?tls=none");
+    let settings = [("LAUREL_SMTP_URL", smtp_url.as_str()), FROM];
+    let (dir_a, dir_b) = (temp_dir("mail-pg-a"), temp_dir("mail-pg-b"));
+    // Queued before either instance runs, so both race for the same jobs.
+    let recipients: Vec<String> = (0..12).map(|n| format!("r{n}@example.org")).collect();
+    let ids: Vec<i64> = recipients
+        .iter()
+        .map(|to| send_test_mail(&dir_a, Some(&db.url), to))
+        .collect();
+    let a = serve_with(&dir_a, Some(&db.url), free_port(), &settings);
+    let b = serve_with(&dir_b, Some(&db.url), free_port(), &settings);
+    smtp.wait_for(recipients.len(), Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(2500));
+    let messages = smtp.messages();
+    let mut received: Vec<String> = messages
+        .iter()
+        .map(|m| m["to"].as_str().unwrap().to_owned())
+        .collect();
+    received.sort();
+    let mut expected = recipients.clone();
+    expected.sort();
+    assert_eq!(received, expected, "each mail exactly once");
+    for message in &messages {
+        assert_test_mail(message, message["to"].as_str().unwrap());
+    }
+    for id in ids {
+        let job = done_job(&db.url, id);
+        assert_eq!(job.attempts, 1, "{job:?}");
+    }
+    a.stop();
+    b.stop();
+    block_on(db.cleanup());
+}
+
+#[test]
+fn without_smtp_mail_is_written_to_the_data_dir() {
+    let dir = temp_dir("mail-files");
+    let server = Server::start_on(&dir, None, free_port());
+    send_test_mail(&dir, None, "files@example.org");
+    let mail_dir = dir.join("mail");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let eml = loop {
+        let found: Vec<PathBuf> = std::fs::read_dir(&mail_dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let [one] = found.as_slice() {
+            break one.clone();
+        }
+        assert!(found.len() <= 1, "{found:?}");
+        assert!(
+            Instant::now() < deadline,
+            "no .eml in {}",
+            mail_dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let name = eml.file_name().unwrap().to_str().unwrap();
+    assert!(
+        name.starts_with("20") && name.contains("Z-"),
+        "<timestamp>-<id>.eml: {name}"
+    );
+    let text = std::fs::read_to_string(&eml).unwrap();
+    assert!(text.contains("\r\nTo: files@example.org\r\n"), "{text}");
+    assert!(
+        text.contains("From: Laurel <no-reply@localhost>\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("Subject: Laurel test mail\r\n"), "{text}");
+    assert!(
+        text.contains("Content-Type: multipart/alternative;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Content-Type: text/plain; charset=utf-8"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Content-Type: text/html; charset=utf-8"),
+        "{text}"
+    );
+    server.stop();
+}
+
+#[test]
+fn bad_mail_settings_are_one_sentence() {
+    let dir = temp_dir("mail-bad");
+    let out = laurel(&dir)
+        .arg("serve")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env("LAUREL_SMTP_URL", "http://user:secret@mail.example.org")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("laurel: "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        line.contains("LAUREL_SMTP_URL=http://user:***@mail.example.org"),
+        "{line}"
+    );
+    assert!(!stderr.contains("secret"), "password leaked: {stderr}");
+
+    let out = laurel(&dir)
+        .args(["send-test-mail", "nobody"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.lines().any(|l| l.starts_with("laurel: ")),
+        "{stderr}"
+    );
+
+    let out = laurel(&dir)
+        .args(["send-test-mail", "x@example.org"])
+        .env("LAUREL_MAIL_FROM", "not an address")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("laurel: LAUREL_MAIL_FROM="), "{stderr}");
+}
