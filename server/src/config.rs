@@ -141,6 +141,12 @@ pub struct Config {
     #[arg(long, env = "LAUREL_FETCH_ALLOW_PRIVATE", global = true)]
     pub fetch_allow_private: bool,
 
+    /// Wildcard base domain: each organisation's badges and documents live at
+    /// `{subdomain}.{this domain}` (needs a wildcard DNS record and
+    /// certificate) [default: none, path-based `/o/{subdomain}/`].
+    #[arg(long, env = "LAUREL_BASE_DOMAIN", value_parser = parse_base_domain, global = true)]
+    pub base_domain: Option<String>,
+
     /// Take the client's address from the last `X-Forwarded-For` hop (set
     /// this only behind a proxy or load balancer that writes that header).
     #[arg(long, env = "LAUREL_TRUST_FORWARDED_FOR", global = true)]
@@ -173,6 +179,23 @@ fn parse_site_addr(s: &str) -> Result<SocketAddr, String> {
             "LEPTOS_SITE_ADDR must be an IP address and port such as 127.0.0.1:3000 (got “{s}”)"
         )
     })
+}
+
+fn parse_base_domain(s: &str) -> Result<String, String> {
+    let d = s.trim().trim_end_matches('.').to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if d.len() > 200 || !d.split('.').all(label_ok) {
+        return Err(format!(
+            "LAUREL_BASE_DOMAIN must be a domain name such as badges.example.org (got “{s}”)"
+        ));
+    }
+    Ok(d)
 }
 
 fn parse_public_url(s: &str) -> Result<PublicUrl, String> {

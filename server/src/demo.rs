@@ -110,7 +110,7 @@ async fn award(
     let a = issuing::issue(
         &ctx.store,
         &ctx.master_key,
-        &ctx.public_url,
+        &ctx.urls(&org.subdomain),
         org,
         class,
         &recipient,

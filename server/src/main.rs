@@ -226,6 +226,7 @@ fn server_context(config: &Config, store: Store) -> Result<ServerContext, Startu
         public_url: Arc::from(config.public_url.as_str()),
         master_key: Arc::new(master_key(config)?),
         trust_forwarded_for: config.trust_forwarded_for,
+        base_domain: config.base_domain.as_deref().map(Arc::from),
     })
 }
 

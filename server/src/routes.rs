@@ -23,6 +23,75 @@ use crate::state::AppState;
 const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState, security: SecurityConfig) -> Router {
+    let hosts = state.ctx.base_domain.clone().map(|domain| OrgHosts {
+        domain,
+        public_url: state.ctx.public_url.clone(),
+    });
+    let app = site(state, security);
+    match hosts {
+        // An outer router whose only route is the whole site: its middleware
+        // runs before the site routes, so it can rewrite the path.
+        Some(hosts) => Router::new()
+            .fallback_service(app)
+            .layer(middleware::from_fn_with_state(Arc::new(hosts), org_hosts)),
+        None => app,
+    }
+}
+
+/// With a wildcard base domain: `acme.{domain}/assertions/x` is the
+/// organisation's document `/o/acme/assertions/x`. Browsers asking for a page
+/// there are sent to the same page on the main host, where the application
+/// (and its client-side router) lives.
+#[derive(Debug)]
+struct OrgHosts {
+    domain: Arc<str>,
+    public_url: Arc<str>,
+}
+
+async fn org_hosts(
+    State(hosts): State<Arc<OrgHosts>>,
+    mut request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let host = request
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(|h| {
+            h.rsplit_once(':')
+                .map_or(h, |(name, _)| name)
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let Some(sub) = host.strip_suffix(&format!(".{}", hosts.domain)) else {
+        return next.run(request).await;
+    };
+    if laurel::Subdomain::parse(sub).is_err() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let path = if path == "/" {
+        String::new()
+    } else {
+        path.to_owned()
+    };
+    if request.method() == http::Method::GET && badges::wants_html(request.headers()) {
+        let to = format!("{}/o/{sub}{path}", hosts.public_url);
+        return axum::response::Redirect::to(&to).into_response();
+    }
+    match format!("/o/{sub}{path}").parse::<http::Uri>() {
+        Ok(uri) => *request.uri_mut() = uri,
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    }
+    next.run(request).await
+}
+
+fn site(state: AppState, security: SecurityConfig) -> Router {
     // The origin state-changing requests must come from (CSRF).
     let origin: Arc<str> = url::Url::parse(&state.ctx.public_url)
         .map(|u| u.origin().ascii_serialization())

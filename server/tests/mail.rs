@@ -119,7 +119,7 @@ impl Drop for SmtpServer {
     }
 }
 
-/// `laurel serve` with extra settings (the mail ones), like `Server::start_on`.
+/// `laurel serve` with extra settings (the mail ones), like `Server::start_with`.
 fn serve_with(dir: &Path, database_url: Option<&str>, port: u16, env: &[(&str, &str)]) -> Server {
     let mut cmd = laurel(dir);
     cmd.arg("serve")
@@ -333,7 +333,7 @@ fn two_instances_on_one_postgres_send_each_mail_once() {
 #[test]
 fn without_smtp_mail_is_written_to_the_data_dir() {
     let dir = temp_dir("mail-files");
-    let server = Server::start_on(&dir, None, free_port());
+    let server = Server::start_with(laurel(&dir), free_port());
     send_test_mail(&dir, None, "files@example.org");
     let mail_dir = dir.join("mail");
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -176,7 +176,13 @@ fn demo_is_idempotent_and_prints_kind_url_lines() {
 
 fn serves_health_pages_and_headers(database_url: Option<&str>) {
     let dir = temp_dir("serve");
-    let server = Server::start_on(&dir, database_url, free_port());
+    let server = {
+        let mut cmd = laurel(&dir);
+        if let Some(url) = database_url {
+            cmd.env("DATABASE_URL", url);
+        }
+        Server::start_with(cmd, free_port())
+    };
     let http = agent();
 
     let ready = http.get(format!("{}/readyz", server.base)).call().unwrap();

@@ -34,7 +34,7 @@ fn demo_server(tag: &str) -> (Server, HashMap<String, String>, std::path::PathBu
             (k.to_owned(), v.to_owned())
         })
         .collect();
-    (Server::start_on(&dir, None, port), urls, dir)
+    (Server::start_with(laurel(&dir), port), urls, dir)
 }
 
 fn verify(input: &str, allow_private: bool) -> (Output, serde_json::Value) {

@@ -107,7 +107,7 @@ pub fn expiry(issued_on: DateTime<Utc>, validity_years: i32) -> Option<DateTime<
 pub async fn issue(
     store: &Store,
     master: &MasterKey,
-    public_url: &str,
+    urls: &OrgUrls,
     org: &Organisation,
     class: &BadgeClassRow,
     recipient: &Recipient,
@@ -119,7 +119,6 @@ pub async fn issue(
     }
     may_issue(store, org).await?;
     let (key_row, key) = active_key(store, master, org.id).await?;
-    let urls = OrgUrls::new(public_url, &org.subdomain);
     let slug = new_slug();
     let salt = new_salt();
     let identity_hash = hash_identity(recipient.email.as_str(), &salt);
@@ -135,7 +134,7 @@ pub async fn issue(
     };
     let key_url = urls.key(&key_row.kid);
     let signed = documents::assertion_parts(
-        &urls,
+        urls,
         class,
         &slug,
         &salt,
@@ -149,7 +148,7 @@ pub async fn issue(
     let signed_jws = jws::sign(&payload, &key, None, None);
     let credential = documents::credential(
         org,
-        &urls,
+        urls,
         class,
         &slug,
         &salt,

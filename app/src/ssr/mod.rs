@@ -31,6 +31,8 @@ pub struct ServerContext {
     pub master_key: Arc<MasterKey>,
     /// Take the client address from `X-Forwarded-For` (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// Wildcard base domain: organisations live at `{subdomain}.{this}`.
+    pub base_domain: Option<Arc<str>>,
 }
 
 impl ServerContext {
@@ -48,7 +50,10 @@ impl ServerContext {
 
     /// Every public URL of an organisation's badges.
     pub fn urls(&self, subdomain: &str) -> urls::OrgUrls {
-        urls::OrgUrls::new(&self.public_url, subdomain)
+        match &self.base_domain {
+            Some(domain) => urls::OrgUrls::on_host(&self.public_url, domain, subdomain),
+            None => urls::OrgUrls::new(&self.public_url, subdomain),
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The public URLs of an organisation's Open Badges documents. Every ID in a
 //! published badge is built here, so they cannot drift apart.
 
-/// URLs under an organisation's public base (`{public}/o/{subdomain}`).
+/// URLs under an organisation's public base: `{public}/o/{subdomain}`, or —
+/// when a wildcard base domain is configured (`LAUREL_BASE_DOMAIN`) —
+/// `{scheme}://{subdomain}.{base domain}{:port}`, so the subdomain is part of
+/// every badge's host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgUrls {
     base: String,
@@ -11,6 +14,22 @@ impl OrgUrls {
     pub fn new(public_url: &str, subdomain: &str) -> Self {
         Self {
             base: format!("{public_url}/o/{subdomain}"),
+        }
+    }
+
+    /// Host-based: the scheme and port come from the public URL.
+    pub fn on_host(public_url: &str, base_domain: &str, subdomain: &str) -> Self {
+        let (scheme, rest) = public_url
+            .split_once("://")
+            .unwrap_or(("https", public_url));
+        let authority = rest.split('/').next().unwrap_or_default();
+        let port = authority
+            .rsplit_once(':')
+            .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+            .map(|(_, p)| format!(":{p}"))
+            .unwrap_or_default();
+        Self {
+            base: format!("{scheme}://{subdomain}.{base_domain}{port}"),
         }
     }
 
@@ -59,5 +78,26 @@ impl OrgUrls {
     }
     pub fn baked_svg(&self, slug: &str) -> String {
         format!("{}/assertions/{slug}/badge.svg", self.base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_and_host_based_urls() {
+        let p = OrgUrls::new("https://badges.example.org", "acme");
+        assert_eq!(
+            p.assertion("x"),
+            "https://badges.example.org/o/acme/assertions/x"
+        );
+        let h = OrgUrls::on_host("https://badges.example.org", "badges.example.org", "acme");
+        assert_eq!(
+            h.assertion("x"),
+            "https://acme.badges.example.org/assertions/x"
+        );
+        let local = OrgUrls::on_host("http://127.0.0.1:3000", "lvh.test", "acme");
+        assert_eq!(local.issuer(), "http://acme.lvh.test:3000/issuer");
     }
 }

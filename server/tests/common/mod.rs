@@ -30,6 +30,7 @@ pub fn laurel(data_dir: &std::path::Path) -> Command {
         "LAUREL_LOG_FORMAT",
         "LAUREL_MASTER_KEY",
         "LAUREL_SMTP_URL",
+        "LAUREL_BASE_DOMAIN",
         "LAUREL_MAIL_FROM",
         "LAUREL_JOB_BACKOFF_BASE_MS",
     ] {
@@ -54,17 +55,14 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts on `port`, with `LAUREL_PUBLIC_URL` = `http://127.0.0.1:{port}`.
-    pub fn start_on(data_dir: &std::path::Path, database_url: Option<&str>, port: u16) -> Self {
-        let mut cmd = laurel(data_dir);
+    /// Starts `cmd` (a [`laurel`] command with settings) serving on `port`,
+    /// with `LAUREL_PUBLIC_URL` = `http://127.0.0.1:{port}`.
+    pub fn start_with(mut cmd: Command, port: u16) -> Self {
         cmd.env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
         cmd.arg("serve")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
-        if let Some(url) = database_url {
-            cmd.env("DATABASE_URL", url);
-        }
         let server = Server {
             child: cmd.spawn().unwrap(),
             base: format!("http://127.0.0.1:{port}"),
