@@ -460,24 +460,46 @@ fn hosted_payload(
     serde_json::to_string(&doc).map_err(|_| Problem::Internal)
 }
 
+/// The badge image baked with the hosted assertion, in the image's own
+/// format (`badge.png` for PNG classes, `badge.svg` for SVG ones).
+async fn baked(
+    ctx: &ServerContext,
+    sub: &str,
+    slug: &str,
+    headers: &HeaderMap,
+    image_type: &'static str,
+) -> Answer {
+    let org = organisation(ctx, sub).await?;
+    let (a, class) = assertion_of(ctx, &org, slug).await?;
+    if class.image_type != image_type {
+        return Err(Problem::NotFound);
+    }
+    let payload = BakedPayload::Ob2(hosted_payload(ctx, &org, &class, &a)?);
+    let (bytes, extension) = if image_type == "image/svg+xml" {
+        let svg = std::str::from_utf8(&class.image).map_err(|_| Problem::Internal)?;
+        let verify = ctx.urls(&org.subdomain).assertion(&a.slug);
+        (
+            bake::bake_svg(svg, &payload, Some(&verify)).map(String::into_bytes),
+            "svg",
+        )
+    } else {
+        (bake::bake_png(&class.image, &payload), "png")
+    };
+    let bytes = bytes.map_err(|e| {
+        tracing::error!(error = %e, image_type, "baking a stored badge image failed");
+        Problem::Internal
+    })?;
+    let mut res = image_response(headers, image_type, bytes);
+    attachment(&mut res, &format!("{}.{extension}", a.slug));
+    Ok(res)
+}
+
 async fn baked_png(
     State(ctx): State<ServerContext>,
     Path((sub, slug)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Answer {
-    let org = organisation(&ctx, &sub).await?;
-    let (a, class) = assertion_of(&ctx, &org, &slug).await?;
-    if class.image_type != "image/png" {
-        return Err(Problem::NotFound);
-    }
-    let payload = BakedPayload::Ob2(hosted_payload(&ctx, &org, &class, &a)?);
-    let baked = bake::bake_png(&class.image, &payload).map_err(|e| {
-        tracing::error!(error = %e, "baking a stored PNG failed");
-        Problem::Internal
-    })?;
-    let mut res = image_response(&headers, "image/png", baked);
-    attachment(&mut res, &format!("{}.png", a.slug));
-    Ok(res)
+    baked(&ctx, &sub, &slug, &headers, "image/png").await
 }
 
 async fn baked_svg(
@@ -485,21 +507,7 @@ async fn baked_svg(
     Path((sub, slug)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Answer {
-    let org = organisation(&ctx, &sub).await?;
-    let (a, class) = assertion_of(&ctx, &org, &slug).await?;
-    if class.image_type != "image/svg+xml" {
-        return Err(Problem::NotFound);
-    }
-    let svg = std::str::from_utf8(&class.image).map_err(|_| Problem::Internal)?;
-    let payload = BakedPayload::Ob2(hosted_payload(&ctx, &org, &class, &a)?);
-    let verify = ctx.urls(&org.subdomain).assertion(&a.slug);
-    let baked = bake::bake_svg(svg, &payload, Some(&verify)).map_err(|e| {
-        tracing::error!(error = %e, "baking a stored SVG failed");
-        Problem::Internal
-    })?;
-    let mut res = image_response(&headers, "image/svg+xml", baked.into_bytes());
-    attachment(&mut res, &format!("{}.svg", a.slug));
-    Ok(res)
+    baked(&ctx, &sub, &slug, &headers, "image/svg+xml").await
 }
 
 fn attachment(res: &mut Response, name: &str) {

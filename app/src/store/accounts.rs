@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::error::Conflict;
+use super::mfa::NewSession;
 use super::{with_pool, Organisation, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -16,6 +17,35 @@ pub struct User {
 }
 
 const USER_COLUMNS: &str = "id, email, password_hash, display_name, created_at";
+
+/// Starts a session row; every sign-in path (activation, password, second
+/// factor, invitation, password change) goes through it.
+pub(crate) const INSERT_SESSION_SQL: &str =
+    "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
+     VALUES ($1, $2, $3, $3, $4, $5, $6)";
+
+/// Binds a new session of `user_id` to a query made from
+/// [`INSERT_SESSION_SQL`], on either backend.
+pub(crate) fn bind_session<'q, DB>(
+    query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    session: &NewSession<'q>,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(session.session_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(session.expires_at)
+        .bind(session.ip)
+        .bind(session.user_agent)
+}
 
 /// A user's role in one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -230,18 +260,15 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
-                 VALUES ($1, $2, $3, $3, $4, $5, $6)",
-            )
-            .bind(a.session_hash)
-            .bind(user.id)
-            .bind(now)
-            .bind(a.session_expires)
-            .bind(a.ip)
-            .bind(a.user_agent)
-            .execute(&mut *tx)
-            .await?;
+            let session = NewSession {
+                session_hash: a.session_hash,
+                expires_at: a.session_expires,
+                ip: a.ip,
+                user_agent: a.user_agent,
+            };
+            bind_session(sqlx::query(INSERT_SESSION_SQL), &session, user.id, now)
+                .execute(&mut *tx)
+                .await?;
             for (event, detail) in [("organisation.activated", a.subdomain), ("user.signed_in", "after activation")] {
                 sqlx::query(
                     "INSERT INTO audit_log (organisation_id, user_id, event, detail, ip, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -301,18 +328,10 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query(
-                "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
-                 VALUES ($1, $2, $3, $3, $4, $5, $6)",
-            )
-            .bind(session_hash)
-            .bind(user_id)
-            .bind(now)
-            .bind(expires_at)
-            .bind(ip)
-            .bind(user_agent)
-            .execute(&mut *tx)
-            .await?;
+            let session = NewSession { session_hash, expires_at, ip, user_agent };
+            bind_session(sqlx::query(INSERT_SESSION_SQL), &session, user_id, now)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(())
         })?;

@@ -11,7 +11,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::accounts::{bind_session, INSERT_SESSION_SQL};
 use super::accounts::{EmailToken, Membership, TokenProblem, TokenPurpose, User};
+use super::mfa::NewSession;
 use super::{with_pool, Store, StoreError};
 
 /// What a member may do in an organisation. `Privileged` includes
@@ -179,6 +181,17 @@ pub struct InviteSession<'a> {
     pub user_agent: &'a str,
     /// The session the browser had, ended (the ID rotates).
     pub replacing: Option<&'a str>,
+}
+
+impl<'a> InviteSession<'a> {
+    fn new_session(&self) -> NewSession<'a> {
+        NewSession {
+            session_hash: self.session_hash,
+            expires_at: self.expires_at,
+            ip: self.ip,
+            user_agent: self.user_agent,
+        }
+    }
 }
 
 /// Accepting an invitation as a new person: the account to create.
@@ -541,17 +554,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query(
-                "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
-                 VALUES ($1, $2, $3, $3, $4, $5, $6)",
-            )
-            .bind(session.session_hash)
-            .bind(user.id)
-            .bind(now)
-            .bind(session.expires_at)
-            .bind(session.ip)
-            .bind(session.user_agent)
-            .execute(&mut *tx)
+            bind_session(sqlx::query(INSERT_SESSION_SQL), &session.new_session(), user.id, now)
+                .execute(&mut *tx)
             .await?;
             sqlx::query(INSERT_AUDIT_SQL)
                 .bind(organisation_id)
@@ -635,17 +639,8 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query(
-                    "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
-                     VALUES ($1, $2, $3, $3, $4, $5, $6)",
-                )
-                .bind(session.session_hash)
-                .bind(user_id)
-                .bind(now)
-                .bind(session.expires_at)
-                .bind(session.ip)
-                .bind(session.user_agent)
-                .execute(&mut *tx)
+                bind_session(sqlx::query(INSERT_SESSION_SQL), &session.new_session(), user_id, now)
+                    .execute(&mut *tx)
                 .await?;
             }
             sqlx::query(INSERT_AUDIT_SQL)

@@ -5,15 +5,12 @@
 
 use chrono::{DateTime, Utc};
 
+use super::accounts::{bind_session, INSERT_SESSION_SQL};
 use super::{with_pool, Store, StoreError, TokenProblem, TokenPurpose};
 
 const AUDIT_SQL: &str =
     "INSERT INTO audit_log (organisation_id, user_id, event, detail, ip, created_at) \
                          VALUES (NULL, $1, $2, $3, $4, $5)";
-
-const INSERT_SESSION_SQL: &str =
-    "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
-     VALUES ($1, $2, $3, $3, $4, $5, $6)";
 
 /// A user's second-factor settings.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -352,13 +349,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query(INSERT_SESSION_SQL)
-                .bind(session.session_hash)
-                .bind(user_id)
-                .bind(now)
-                .bind(session.expires_at)
-                .bind(session.ip)
-                .bind(session.user_agent)
+            bind_session(sqlx::query(INSERT_SESSION_SQL), session, user_id, now)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -391,13 +382,7 @@ impl Store {
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(INSERT_SESSION_SQL)
-                .bind(session.session_hash)
-                .bind(user_id)
-                .bind(now)
-                .bind(session.expires_at)
-                .bind(session.ip)
-                .bind(session.user_agent)
+            bind_session(sqlx::query(INSERT_SESSION_SQL), session, user_id, now)
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(AUDIT_SQL)
