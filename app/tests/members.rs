@@ -2,36 +2,13 @@
 //! log, against a real SQLite file and a real PostgreSQL database (fresh for
 //! each test, dropped afterwards).
 
+mod common;
+
 use chrono::{Duration, Utc};
 use laurel_app::store::{
-    testing::TestDatabase, AcceptProblem, Activation, InviteSession, MemberProblem, NewAccount,
-    NewInvitation, Role, Store, TokenProblem, TokenPurpose, User, MAIL_QUEUE,
+    AcceptProblem, Activation, InviteSession, MemberProblem, NewAccount, NewInvitation, Role,
+    Store, TokenProblem, TokenPurpose, User, MAIL_QUEUE,
 };
-
-async fn open(db: &TestDatabase) -> Store {
-    let store = Store::connect(&db.url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    store
-}
-
-/// Runs `test` on a fresh SQLite database and a fresh PostgreSQL database.
-macro_rules! on_both_backends {
-    ($sqlite:ident, $postgres:ident, $test:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $sqlite() {
-            let db = TestDatabase::sqlite();
-            $test(&open(&db).await).await;
-            db.cleanup().await;
-        }
-
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $postgres() {
-            let db = TestDatabase::postgres().await;
-            $test(&open(&db).await).await;
-            db.cleanup().await;
-        }
-    };
-}
 
 on_both_backends!(invitations_on_sqlite, invitations_on_postgres, invitations);
 on_both_backends!(roles_on_sqlite, roles_on_postgres, roles);

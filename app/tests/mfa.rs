@@ -2,37 +2,12 @@
 //! store, against a real SQLite file and a real PostgreSQL database (fresh
 //! for each test, dropped afterwards).
 
+mod common;
+
 use chrono::{Duration, Utc};
 use laurel::crypto::MasterKey;
 use laurel_app::ssr::mfa;
-use laurel_app::store::{
-    testing::TestDatabase, Activation, EnableTotp, NewSession, Store, TokenProblem, TokenPurpose,
-};
-
-async fn open(db: &TestDatabase) -> Store {
-    let store = Store::connect(&db.url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    store
-}
-
-/// Runs `test` on a fresh SQLite database and a fresh PostgreSQL database.
-macro_rules! on_both_backends {
-    ($sqlite:ident, $postgres:ident, $test:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $sqlite() {
-            let db = TestDatabase::sqlite();
-            $test(&open(&db).await).await;
-            db.cleanup().await;
-        }
-
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $postgres() {
-            let db = TestDatabase::postgres().await;
-            $test(&open(&db).await).await;
-            db.cleanup().await;
-        }
-    };
-}
+use laurel_app::store::{Activation, EnableTotp, NewSession, Store, TokenProblem, TokenPurpose};
 
 on_both_backends!(totp_on_sqlite, totp_on_postgres, totp_lifecycle);
 on_both_backends!(recovery_on_sqlite, recovery_on_postgres, recovery_codes);

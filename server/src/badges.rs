@@ -301,19 +301,33 @@ async fn key(
     )
 }
 
+/// `(assertion slug, revocation reason)`, as the store lists them.
+type Revoked = (String, Option<String>);
+
+/// An organisation's revocation list, as `document` lays it out (OB 2.0
+/// `RevocationList` or OB 3.0 `1EdTechRevocationList`).
+async fn revocation_document<T: Serialize>(
+    ctx: &ServerContext,
+    sub: &str,
+    headers: &HeaderMap,
+    document: fn(&laurel_app::ssr::urls::OrgUrls, &[Revoked]) -> T,
+) -> Answer {
+    let org = organisation(ctx, sub).await?;
+    let revoked = ctx.store.revoked_assertions(org.id).await?;
+    json(
+        headers,
+        StatusCode::OK,
+        SHORT,
+        &document(&ctx.urls(&org.subdomain), &revoked),
+    )
+}
+
 async fn revocations(
     State(ctx): State<ServerContext>,
     Path(sub): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    let org = organisation(&ctx, &sub).await?;
-    let revoked = ctx.store.revoked_assertions(org.id).await?;
-    json(
-        &headers,
-        StatusCode::OK,
-        SHORT,
-        &documents::revocation_list(&ctx.urls(&org.subdomain), &revoked),
-    )
+    revocation_document(&ctx, &sub, &headers, documents::revocation_list).await
 }
 
 async fn revocations_ob3(
@@ -321,14 +335,7 @@ async fn revocations_ob3(
     Path(sub): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    let org = organisation(&ctx, &sub).await?;
-    let revoked = ctx.store.revoked_assertions(org.id).await?;
-    json(
-        &headers,
-        StatusCode::OK,
-        SHORT,
-        &documents::revocation_list_ob3(&ctx.urls(&org.subdomain), &revoked),
-    )
+    revocation_document(&ctx, &sub, &headers, documents::revocation_list_ob3).await
 }
 
 async fn badge_class(
