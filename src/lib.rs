@@ -6,14 +6,17 @@
 //! tested on its own (`cargo test -p laurel`); without its `crypto` feature it
 //! also compiles to WebAssembly for the browser.
 
+pub mod award;
 pub mod bake;
 #[cfg(feature = "crypto")]
 pub mod crypto;
 pub mod domain;
 pub mod image;
+pub mod markdown;
 pub mod ob2;
 pub mod ob3;
 pub mod recipient;
+pub mod template;
 #[cfg(feature = "crypto")]
 pub mod verify;
 

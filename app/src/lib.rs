@@ -2,6 +2,10 @@
 //! functions they call. Compiled twice: with `ssr` into the server binary, with
 //! `hydrate` into the browser's WebAssembly.
 
+// Leptos encodes a page's whole view tree in its type; the designer's is
+// deeper than rustc's default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod error;
 pub mod pages;
@@ -23,6 +27,7 @@ use crate::components::layout::{ErrorPanel, Layout};
 use crate::pages::{
     account::{ActivatePage, LoginPage, PortalPage, SignupPage, SignupSentPage},
     home::HomePage,
+    issuing::{BatchPage, BatchesPage, ClaimPage, DashboardPage, IssuedBadgePage, RegisterPage},
     members::{AuditPage, InviteAcceptedPage, InvitePage, MembersPage},
     not_found::NotFound,
     organisation::OrganisationPage,
@@ -31,6 +36,7 @@ use crate::pages::{
         SecondFactorPage, SecurityPage,
     },
     settings::SettingsPage,
+    templates::{TemplateEditorPage, TemplatePage, TemplatesPage},
     verify::VerifyPage,
 };
 
@@ -73,6 +79,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain") view=DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/templates") view=TemplatesPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/templates/new") view=TemplateEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/templates/:id") view=TemplatePage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/templates/:id/edit") view=TemplateEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/batches") view=BatchesPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/batches/:id") view=BatchPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/badges") view=RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/badges/:slug") view=IssuedBadgePage ssr=SsrMode::Async />
+                        <Route path=path!("/claim") view=ClaimPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/portal/:subdomain/settings")
                             view=SettingsPage

@@ -295,6 +295,15 @@ fn assertion<'a>(org: i64, class: i64, key: i64, slug: &'a str) -> NewAssertion<
         key_id: key,
         signed_jws: "a.b.c",
         credential_jwt: "d.e.f",
+        template_id: None,
+        holder_first_name: "",
+        holder_last_name: "Holder",
+        holder_last_name_prefix: "",
+        holder_is_individual: true,
+        source: "demo",
+        batch_id: None,
+        idempotency_key: None,
+        claim_token_hash: None,
     }
 }
 

@@ -3,9 +3,10 @@
 //! Idempotent: a second run finds what the first made.
 
 use chrono::{Duration, Utc};
+use laurel::award::{Award, Holder};
 use laurel::{Email, Subdomain};
 use laurel_app::error::AppError;
-use laurel_app::ssr::issuing::{self, EvidenceInput, Recipient};
+use laurel_app::ssr::issuing::{Issuer, Source};
 use laurel_app::ssr::ServerContext;
 use laurel_app::store::{AssertionRow, BadgeClassRow, NewBadgeClass, Organisation};
 
@@ -98,26 +99,32 @@ async fn award(
     if let Some(a) = existing {
         return Ok(a);
     }
-    let recipient = Recipient {
-        email: Email::parse(HOLDER).expect("valid constant"),
-        name: "Demo Holder".into(),
+    let award = Award {
+        holder: Holder {
+            email: Email::parse(HOLDER).expect("valid constant"),
+            first_name: "Demo".into(),
+            last_name: "Holder".into(),
+            last_name_prefix: String::new(),
+            is_individual: true,
+        },
+        achieved_on: (Utc::now() - Duration::days(issued_days_ago)).date_naive(),
+        evidence_url: None,
+        evidence_narrative: Some("Assessed by the Laurel Demo Academy.".into()),
+        template: None,
     };
-    let evidence = EvidenceInput {
-        url: None,
-        narrative: Some("Assessed by the Laurel Demo Academy.".into()),
-    };
-    let issued_on = Utc::now() - Duration::days(issued_days_ago);
-    let a = issuing::issue(
+    let issuer = Issuer::load(
         &ctx.store,
         &ctx.master_key,
-        &ctx.urls(&org.subdomain),
+        &ctx.public_url,
+        ctx.urls(&org.subdomain),
         org,
-        class,
-        &recipient,
-        issued_on,
-        &evidence,
     )
     .await?;
+    let a = issuer
+        .issue(None, class, &award, Source::Demo)
+        .await?
+        .assertion()
+        .clone();
     if revoked {
         ctx.store
             .revoke_assertion(org.id, &a.slug, "Issued in error.")

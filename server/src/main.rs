@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use laurel::crypto::MasterKey;
-use laurel_app::ssr::{jobs, mail, ServerContext};
+use laurel_app::ssr::{batches, jobs, mail, ServerContext};
 use laurel_app::store::{Store, StoreError};
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
@@ -276,7 +276,15 @@ async fn serve(config: Config) -> Result<(), StartupError> {
             reason,
         })?;
     let store = open_store(&config).await?;
+    let ctx = server_context(&config, store.clone())?;
     let (handlers, job_worker_config) = job_handlers(&config)?;
+    // Batches run in a worker of their own, so a 100,000-row batch never
+    // holds up the mail (and the holders' mails go out while it runs).
+    let batch_handlers = batches::register(ctx.clone(), jobs::Handlers::new());
+    let batch_worker_config = jobs::WorkerConfig {
+        worker_id: format!("{}:batch", job_worker_config.worker_id),
+        ..job_worker_config.clone()
+    };
     let env = match std::env::var("LEPTOS_ENV").as_deref() {
         Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
         _ => Env::PROD,
@@ -290,7 +298,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         .build();
     let state = AppState {
         leptos_options,
-        ctx: server_context(&config, store.clone())?,
+        ctx,
         data_dir: config.data_dir.clone(),
     };
     let security = SecurityConfig {
@@ -305,14 +313,21 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         config.site_addr
     );
     // The job worker (mail outbox) stops with the HTTP server.
-    let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
+    let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
     let worker = tokio::spawn(jobs::run_worker(
         store.clone(),
         handlers,
         job_worker_config,
-        async move {
-            let _ = jobs_stopped.await;
-        },
+        stopped(jobs_stopped.clone()),
+    ));
+    let batch_worker = tokio::spawn(jobs::run_worker(
+        store.clone(),
+        batch_handlers,
+        batch_worker_config,
+        stopped(jobs_stopped),
     ));
     axum::serve(
         listener,
@@ -320,11 +335,12 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
-        let _ = stop_jobs.send(());
+        let _ = stop_jobs.send(true);
     })
     .await
     .map_err(StartupError::Serve)?;
     let _ = worker.await;
+    let _ = batch_worker.await;
     store.close().await;
     tracing::info!("Laurel stopped cleanly");
     Ok(())

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{ActionError, Field, BUTTON};
-use crate::error::AppError;
+use crate::components::portal::error_of;
 use crate::server_fns::activate::Activate;
 use crate::server_fns::check_signup_token::check_signup_token;
 use crate::server_fns::get_portal::get_portal;
@@ -15,12 +15,6 @@ use crate::server_fns::login::Login;
 use crate::server_fns::logout::Logout;
 use crate::server_fns::request_signup::RequestSignup;
 use crate::server_fns::sign_out_everywhere::SignOutEverywhere;
-
-fn error_of(
-    value: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
-) -> Signal<Option<AppError>> {
-    Signal::derive(move || value.get().and_then(|r| r.err()))
-}
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
@@ -156,7 +150,10 @@ pub fn PortalPage() -> impl IntoView {
                                             <span class="font-mono">{o.subdomain.clone()}</span>
                                             " · role: " <span data-testid="role">{o.role.clone()}</span>
                                         </p>
-                                        <a href=format!("/o/{}", o.subdomain) class="text-sm underline">"Public page"</a>
+                                        <a href=format!("/portal/{}", o.subdomain) class="text-sm underline">"Dashboard"</a>
+                                        " · " <a href=format!("/portal/{}/templates", o.subdomain) class="text-sm underline">"Templates"</a>
+                                        " · " <a href=format!("/portal/{}/badges", o.subdomain) class="text-sm underline">"Issued badges"</a>
+                                        " · " <a href=format!("/o/{}", o.subdomain) class="text-sm underline">"Public page"</a>
                                         {(o.role == "privileged").then(|| view! {
                                             " · " <a href=format!("/portal/{}/users", o.subdomain) class="text-sm underline">"Users"</a>
                                             " · " <a href=format!("/portal/{}/audit", o.subdomain) class="text-sm underline">"Audit log"</a>

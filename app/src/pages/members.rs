@@ -7,9 +7,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{ActionError, Field, BUTTON};
+use crate::components::portal::{
+    error_of, org_nav, refusal, subdomain_param, ALERT, CARD, CELL, NOTICE, SECONDARY, TABLE,
+};
 use crate::error::AppError;
 use crate::server_fns::accept_invite::AcceptInvite;
 use crate::server_fns::accept_invite_existing::AcceptInviteExisting;
@@ -21,66 +24,6 @@ use crate::server_fns::invite_member::InviteMember;
 use crate::server_fns::remove_member::RemoveMember;
 use crate::server_fns::resend_invitation::ResendInvitation;
 use crate::server_fns::revoke_invitation::RevokeInvitation;
-
-const SECONDARY: &str = "rounded border border-stone-300 px-3 py-1 text-sm";
-const CARD: &str = "space-y-4 rounded border border-stone-200 bg-white p-4";
-const ALERT: &str = "rounded border border-red-200 bg-red-50 px-3 py-2 text-red-800";
-const NOTICE: &str =
-    "rounded border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900";
-const TABLE: &str = "w-full border-collapse text-left text-sm";
-const CELL: &str = "border-b border-stone-200 px-2 py-2 align-top";
-
-fn error_of(
-    value: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
-) -> Signal<Option<AppError>> {
-    Signal::derive(move || value.get().and_then(|r| r.err()))
-}
-
-fn subdomain_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || params.read().get("subdomain").unwrap_or_default()
-}
-
-/// What a refused page shows: the one sentence of the error, and the way on.
-fn refusal(error: AppError) -> AnyView {
-    let signed_out = matches!(error, AppError::Unauthorized);
-    view! {
-        <section class="mx-auto max-w-md space-y-4">
-            <h1 class="text-2xl font-bold">
-                {if signed_out { "Please sign in" } else { "Not available" }}
-            </h1>
-            <p role="alert" class=ALERT>{error.to_string()}</p>
-            {if signed_out {
-                view! { <p><a href="/login" class="underline">"Sign in"</a></p> }.into_any()
-            } else {
-                view! { <p><a href="/portal" class="underline">"Back to your portal"</a></p> }.into_any()
-            }}
-        </section>
-    }
-    .into_any()
-}
-
-fn org_nav(subdomain: &str, current: &'static str) -> impl IntoView {
-    let link = |href: String, label: &'static str| {
-        let here = label == current;
-        view! {
-            <a
-                href=href
-                class=if here { "font-semibold underline" } else { "underline" }
-                aria-current=here.then_some("page")
-            >
-                {label}
-            </a>
-        }
-    };
-    view! {
-        <nav class="flex gap-4 text-sm" aria-label="Organisation">
-            <a href="/portal" class="underline">"Portal"</a>
-            {link(format!("/portal/{subdomain}/users"), "Users")}
-            {link(format!("/portal/{subdomain}/audit"), "Audit log")}
-        </nav>
-    }
-}
 
 /// `/portal/:subdomain/users`: members, their roles, invitations.
 #[component]

@@ -1,8 +1,10 @@
 pub mod account;
 pub mod home;
+pub mod issuing;
 pub mod members;
 pub mod not_found;
 pub mod organisation;
 pub mod security;
 pub mod settings;
+pub mod templates;
 pub mod verify;

@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{ActionError, Field, BUTTON};
+use crate::components::portal::error_of;
 use crate::error::AppError;
 use crate::server_fns::change_password::ChangePassword;
 use crate::server_fns::check_reset_token::check_reset_token;
@@ -26,12 +27,6 @@ const NOTICE: &str =
     "rounded border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900";
 const ALERT: &str = "rounded border border-red-200 bg-red-50 px-3 py-2 text-red-800";
 const CARD: &str = "space-y-4 rounded border border-stone-200 bg-white p-4";
-
-fn error_of(
-    value: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
-) -> Signal<Option<AppError>> {
-    Signal::derive(move || value.get().and_then(|r| r.err()))
-}
 
 fn please_sign_in() -> AnyView {
     view! {

@@ -9,17 +9,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{ActionError, BUTTON};
+use crate::components::portal::error_of;
 use crate::error::AppError;
 use crate::server_fns::get_org_settings::{get_org_settings, OrgSettings};
 use crate::server_fns::remove_org_image::RemoveOrgImage;
 use crate::server_fns::save_org_profile::SaveOrgProfile;
 use crate::server_fns::upload_org_image::UploadOrgImage;
-
-fn error_of(
-    value: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
-) -> Signal<Option<AppError>> {
-    Signal::derive(move || value.get().and_then(|r| r.err()))
-}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

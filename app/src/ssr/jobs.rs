@@ -26,7 +26,7 @@ type Handler = Arc<dyn Fn(serde_json::Value) -> BoxFuture + Send + Sync>;
 /// The handler of each queue the worker serves.
 #[derive(Clone, Default)]
 pub struct Handlers {
-    by_queue: BTreeMap<String, Handler>,
+    by_queue: BTreeMap<String, (Handler, Option<Duration>)>,
 }
 
 impl Handlers {
@@ -41,7 +41,22 @@ impl Handlers {
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
         let handler: Handler = Arc::new(move |payload| Box::pin(handler(payload)));
-        self.by_queue.insert(queue.to_owned(), handler);
+        self.by_queue.insert(queue.to_owned(), (handler, None));
+        self
+    }
+
+    /// Like [`Handlers::on`], with this queue's own lease instead of
+    /// [`WorkerConfig::lease`]: a short lease lets a long piece of work (done
+    /// in short jobs) resume soon after its worker died.
+    pub fn on_with_lease<F, Fut>(mut self, queue: &str, lease: Duration, handler: F) -> Self
+    where
+        F: Fn(serde_json::Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self = self.on(queue, handler);
+        if let Some(entry) = self.by_queue.get_mut(queue) {
+            entry.1 = Some(lease);
+        }
         self
     }
 
@@ -51,7 +66,15 @@ impl Handlers {
     }
 
     fn get(&self, queue: &str) -> Option<&Handler> {
-        self.by_queue.get(queue)
+        self.by_queue.get(queue).map(|(h, _)| h)
+    }
+
+    /// The lease of `queue`'s jobs.
+    fn lease(&self, queue: &str, config: &WorkerConfig) -> Duration {
+        self.by_queue
+            .get(queue)
+            .and_then(|(_, lease)| *lease)
+            .unwrap_or(config.lease)
     }
 }
 
@@ -93,12 +116,17 @@ impl WorkerConfig {
     /// A handler is stopped after this long, well inside its lease, so no
     /// other worker takes the job over while it still runs.
     pub fn handler_timeout(&self) -> Duration {
-        self.lease.mul_f64(0.8)
+        timeout_within(self.lease)
     }
 
     fn retry_delay(&self, attempts: i32) -> Duration {
         backoff(attempts, self.backoff_base, self.backoff_cap, random_unit())
     }
+}
+
+/// A handler holding a lease of `lease` is stopped after this long.
+fn timeout_within(lease: Duration) -> Duration {
+    lease.mul_f64(0.8)
 }
 
 /// `host:pid:random`, unique across processes and restarts.
@@ -154,7 +182,8 @@ pub async fn run_worker(
             if shutdown.poll_now().await {
                 break 'poll;
             }
-            let job = match store.claim(queue, &config.worker_id, config.lease).await {
+            let lease = handlers.lease(queue, &config);
+            let job = match store.claim(queue, &config.worker_id, lease).await {
                 Ok(Some(job)) => job,
                 Ok(None) => continue,
                 Err(e) => {
@@ -166,7 +195,7 @@ pub async fn run_worker(
             let Some(handler) = handlers.get(queue) else {
                 continue;
             };
-            run_claimed(&store, handler, &config, job, Some(&mut shutdown)).await;
+            run_claimed(&store, handler, &config, lease, job, Some(&mut shutdown)).await;
         }
         if found {
             continue;
@@ -199,13 +228,14 @@ pub async fn run_pending_once(
         let Some(handler) = handlers.get(queue) else {
             continue;
         };
-        while let Some(job) = store.claim(queue, &config.worker_id, config.lease).await? {
+        let lease = handlers.lease(queue, config);
+        while let Some(job) = store.claim(queue, &config.worker_id, lease).await? {
             if !seen.insert(job.id) {
                 // Failed in this pass and already due again (zero backoff).
                 store.release(job.id, &config.worker_id).await?;
                 break;
             }
-            run_claimed(store, handler, config, job, None).await;
+            run_claimed(store, handler, config, lease, job, None).await;
         }
     }
     Ok(seen.len())
@@ -268,6 +298,7 @@ async fn run_claimed(
     store: &Store,
     handler: &Handler,
     config: &WorkerConfig,
+    lease: Duration,
     job: Job,
     shutdown: Option<&mut Shutdown<'_>>,
 ) {
@@ -277,7 +308,7 @@ async fn run_claimed(
         Err(e) => Err(format!("the payload is not JSON: {e}")),
         Ok(payload) => {
             let running = handler(payload);
-            let timeout = config.handler_timeout();
+            let timeout = timeout_within(lease);
             let mut task = tokio::spawn(tokio::time::timeout(timeout, running));
             let joined = match shutdown {
                 Some(shutdown) => shutdown.wait(&mut task, config.shutdown_grace).await,

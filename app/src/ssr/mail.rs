@@ -80,7 +80,8 @@ pub fn test_mail(to: &Email, public_url: &str) -> OutgoingMail {
     }
 }
 
-fn html_escape(text: &str) -> String {
+/// Escapes text for HTML mail bodies.
+pub(crate) fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

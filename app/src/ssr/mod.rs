@@ -3,12 +3,15 @@
 
 pub mod access;
 pub mod auth;
+pub mod batches;
 pub mod documents;
 pub mod invitations;
 pub mod issuing;
 pub mod jobs;
 pub mod mail;
 pub mod mfa;
+pub mod register;
+pub mod templates;
 pub mod urls;
 
 use std::sync::Arc;
@@ -63,6 +66,27 @@ pub fn context() -> Result<ServerContext, AppError> {
         tracing::error!("server context is missing from the request (a wiring bug)");
         AppError::Internal
     })
+}
+
+/// A file download answered by a `GetUrl`/`StreamingText` server function:
+/// the body is `text`, the headers make the browser save it as `file_name`.
+pub fn download(file_name: &str, text: String) -> leptos::server_fn::codec::TextStream<AppError> {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/csv; charset=utf-8"),
+        );
+        if let Ok(value) =
+            http::HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        {
+            response.insert_header(http::header::CONTENT_DISPOSITION, value);
+        }
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
+    leptos::server_fn::codec::TextStream::from(futures::stream::once(async move { text }))
 }
 
 /// Sets the HTTP status of the page being rendered (routes that need it use

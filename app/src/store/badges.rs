@@ -21,6 +21,10 @@ pub struct BadgeClassRow {
     pub alignment: String,
     pub validity_years: i32,
     pub created_at: DateTime<Utc>,
+    /// The template this is a version of (`None` for classes made outside
+    /// the designer, such as the demo's first ones).
+    pub template_id: Option<i64>,
+    pub version: i32,
 }
 
 /// What a new badge class is made of.
@@ -39,8 +43,9 @@ pub struct NewBadgeClass<'a> {
     pub validity_years: i32,
 }
 
-const CLASS_COLUMNS: &str = "id, organisation_id, slug, name, description, criteria_narrative, \
-    criteria_url, image_type, image, tags, alignment, validity_years, created_at";
+pub(super) const CLASS_COLUMNS: &str = "id, organisation_id, slug, name, description, \
+    criteria_narrative, criteria_url, image_type, image, tags, alignment, validity_years, created_at, \
+    template_id, version";
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AssertionRow {
@@ -62,6 +67,16 @@ pub struct AssertionRow {
     pub revoked_at: Option<DateTime<Utc>>,
     pub revocation_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub template_id: Option<i64>,
+    pub holder_first_name: String,
+    pub holder_last_name: String,
+    pub holder_last_name_prefix: String,
+    pub holder_is_individual: bool,
+    /// `hand`, `batch`, `api` or `demo`.
+    pub source: String,
+    pub batch_id: Option<i64>,
+    pub idempotency_key: Option<String>,
+    pub claimed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,11 +95,62 @@ pub struct NewAssertion<'a> {
     pub key_id: i64,
     pub signed_jws: &'a str,
     pub credential_jwt: &'a str,
+    pub template_id: Option<i64>,
+    pub holder_first_name: &'a str,
+    pub holder_last_name: &'a str,
+    pub holder_last_name_prefix: &'a str,
+    pub holder_is_individual: bool,
+    pub source: &'a str,
+    pub batch_id: Option<i64>,
+    pub idempotency_key: Option<&'a str>,
+    /// SHA-256 (hex) of the token in the holder's claim link.
+    pub claim_token_hash: Option<&'a str>,
 }
 
-const ASSERTION_COLUMNS: &str = "id, organisation_id, badge_class_id, slug, recipient_email, \
-    recipient_name, salt, identity_hash, issued_on, expires_at, evidence_url, evidence_narrative, \
-    key_id, signed_jws, credential_jwt, revoked_at, revocation_reason, created_at";
+pub(super) const ASSERTION_COLUMNS: &str = "id, organisation_id, badge_class_id, slug, \
+    recipient_email, recipient_name, salt, identity_hash, issued_on, expires_at, evidence_url, \
+    evidence_narrative, key_id, signed_jws, credential_jwt, revoked_at, revocation_reason, created_at, \
+    template_id, holder_first_name, holder_last_name, holder_last_name_prefix, holder_is_individual, \
+    source, batch_id, idempotency_key, claimed_at";
+
+pub(super) const INSERT_ASSERTION: &str = "INSERT INTO assertions (organisation_id, badge_class_id, \
+    slug, recipient_email, recipient_name, salt, identity_hash, issued_on, expires_at, evidence_url, \
+    evidence_narrative, key_id, signed_jws, credential_jwt, created_at, template_id, holder_first_name, \
+    holder_last_name, holder_last_name_prefix, holder_is_individual, source, batch_id, idempotency_key, \
+    claim_token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+    $17, $18, $19, $20, $21, $22, $23, $24)";
+
+/// Binds a [`NewAssertion`] to a query made from [`INSERT_ASSERTION`].
+macro_rules! bind_assertion {
+    ($query:expr, $a:expr, $now:expr) => {
+        $query
+            .bind($a.organisation_id)
+            .bind($a.badge_class_id)
+            .bind($a.slug)
+            .bind($a.recipient_email)
+            .bind($a.recipient_name)
+            .bind($a.salt)
+            .bind($a.identity_hash)
+            .bind($a.issued_on)
+            .bind($a.expires_at)
+            .bind($a.evidence_url)
+            .bind($a.evidence_narrative)
+            .bind($a.key_id)
+            .bind($a.signed_jws)
+            .bind($a.credential_jwt)
+            .bind($now)
+            .bind($a.template_id)
+            .bind($a.holder_first_name)
+            .bind($a.holder_last_name)
+            .bind($a.holder_last_name_prefix)
+            .bind($a.holder_is_individual)
+            .bind($a.source)
+            .bind($a.batch_id)
+            .bind($a.idempotency_key)
+            .bind($a.claim_token_hash)
+    };
+}
+pub(super) use bind_assertion;
 
 impl Store {
     pub async fn create_badge_class(
@@ -139,31 +205,12 @@ impl Store {
         })?)
     }
 
+    /// Stores an assertion as it is (no usage count, no mail): for the demo
+    /// and tests. Real awards go through [`Store::record_issue`].
     pub async fn create_assertion(&self, a: &NewAssertion<'_>) -> Result<AssertionRow, StoreError> {
-        let sql = format!(
-            "INSERT INTO assertions (organisation_id, badge_class_id, slug, recipient_email, \
-             recipient_name, salt, identity_hash, issued_on, expires_at, evidence_url, \
-             evidence_narrative, key_id, signed_jws, credential_jwt, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-             RETURNING {ASSERTION_COLUMNS}"
-        );
+        let sql = format!("{INSERT_ASSERTION} RETURNING {ASSERTION_COLUMNS}");
         Ok(with_pool!(self, p => {
-            sqlx::query_as::<_, AssertionRow>(&sql)
-                .bind(a.organisation_id)
-                .bind(a.badge_class_id)
-                .bind(a.slug)
-                .bind(a.recipient_email)
-                .bind(a.recipient_name)
-                .bind(a.salt)
-                .bind(a.identity_hash)
-                .bind(a.issued_on)
-                .bind(a.expires_at)
-                .bind(a.evidence_url)
-                .bind(a.evidence_narrative)
-                .bind(a.key_id)
-                .bind(a.signed_jws)
-                .bind(a.credential_jwt)
-                .bind(Utc::now())
+            bind_assertion!(sqlx::query_as::<_, AssertionRow>(&sql), a, Utc::now())
                 .fetch_one(p)
                 .await
         })?)

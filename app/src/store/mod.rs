@@ -11,13 +11,16 @@
 
 mod accounts;
 mod badges;
+mod batches;
 mod error;
+mod issuing;
 mod jobs;
 mod keys;
 mod members;
 mod mfa;
 mod organisations;
 mod profile;
+mod templates;
 pub mod testing;
 
 use std::str::FromStr;
@@ -32,7 +35,14 @@ pub use accounts::{
     Activation, EmailToken, Membership, SessionUser, TokenProblem, TokenPurpose, User,
 };
 pub use badges::{AssertionRow, BadgeClassRow, NewAssertion, NewBadgeClass};
+pub use batches::{
+    BatchCounts, BatchResultRow, BatchRow, NewBatchRow, PendingBatchRow, BATCH_QUEUE,
+};
 pub use error::StoreError;
+pub use issuing::{
+    month_key, BadgeStatus, DashboardCounts, IssueOutcome, RegisterEntry, RegisterQuery,
+    RegisterSort, COUNT_CAP,
+};
 pub use jobs::{backoff, Job, MAIL_QUEUE};
 pub use keys::IssuerKeyRow;
 pub use members::{
@@ -42,6 +52,7 @@ pub use members::{
 pub use mfa::{EnableTotp, MfaState, NewSession};
 pub use organisations::Organisation;
 pub use profile::OrganisationProfile;
+pub use templates::{TemplateDesign, TemplateRow, TemplateSummary};
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend.
 macro_rules! with_pool {

@@ -80,6 +80,16 @@ impl Store {
         })?)
     }
 
+    pub async fn organisation_by_id(&self, id: i64) -> Result<Option<Organisation>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM organisations WHERE id = $1");
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Organisation>(&sql)
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
     pub async fn count_organisations(&self) -> Result<i64, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM organisations")

@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The holder accepts the badge their claim link points at.
+#[server(endpoint = "claim/accept")]
+pub async fn accept_badge(token: String) -> Result<(), AppError> {
+    use crate::ssr::{auth, context};
+
+    let ctx = context()?;
+    let hash = auth::token_hash(&token);
+    let a = ctx
+        .store
+        .assertion_by_claim_token(&hash)
+        .await?
+        .ok_or_else(|| AppError::Invalid("This claim link is not valid.".into()))?;
+    if a.revoked_at.is_some() {
+        return Err(AppError::Invalid(
+            "This badge was revoked by its issuer.".into(),
+        ));
+    }
+    ctx.store.claim_assertion(&hash).await?;
+    leptos_axum::redirect(&format!("/claim?token={token}"));
+    Ok(())
+}
