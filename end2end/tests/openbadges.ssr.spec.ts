@@ -1,7 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify as rsaVerify } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { badgecheck } from './badgecheck';
 import { demoUrls } from './demo';
 
 // Machine endpoints, checked by independent implementations: the official
@@ -102,28 +101,6 @@ test('OB 3.0 VC-JWT verifies with the published JWK (independent implementation)
   const status = await (await request.get(vc.credentialStatus.id)).json();
   expect(Array.isArray(status.revokedCredentials)).toBe(true);
 });
-
-// The official validator, offline (see end2end/badgecheck/README.md).
-const venv = process.env.BADGECHECK_VENV ?? '../target/badgecheck-venv';
-
-function badgecheck(target: string): { valid: boolean; errorCount: number; messages: unknown[] } {
-  if (!existsSync(`${venv}/bin/python`)) {
-    throw new Error(`badgecheck venv missing at ${venv}: run end2end/badgecheck/setup.sh (scripts/test.sh does)`);
-  }
-  try {
-    const out = execFileSync(`${venv}/bin/python`, ['badgecheck/verify.py', target, '--recipient', 'holder@example.com'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-      // badgecheck logs its own tracebacks on stderr; the verdict is on stdout.
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    return JSON.parse(out);
-  } catch (e) {
-    const err = e as { status?: number; stdout?: string };
-    if (err.status === 1 && err.stdout) return JSON.parse(err.stdout);
-    throw e;
-  }
-}
 
 for (const [kind, valid] of [
   ['assertion-hosted', true],

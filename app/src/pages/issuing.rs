@@ -530,8 +530,9 @@ fn IssuedBadge(
     revoke: ServerAction<RevokeBadge>,
     resend: ServerAction<ResendBadgeMail>,
 ) -> impl IntoView {
+    // Read reactively: hydrated, a form's redirect only changes the query.
     let query = use_query_map();
-    let resent = query.read_untracked().get("resent").is_some();
+    let resent = move || query.read().get("resent").is_some();
     let active = b.status == "active";
     let (sub_resend, slug_resend) = (b.subdomain.clone(), b.slug.clone());
     let (sub_revoke, slug_revoke) = (b.subdomain.clone(), b.slug.clone());
@@ -541,7 +542,7 @@ fn IssuedBadge(
                 <h1 class="text-2xl font-bold">{format!("{} — {}", b.badge, if b.name.is_empty() { &b.email } else { &b.name })}</h1>
                 {org_nav(&b.subdomain, "Issued badges")}
             </header>
-            {resent.then(|| view! { <p role="status" class=NOTICE>"The mail was sent again with a new claim link."</p> })}
+            {move || resent().then(|| view! { <p role="status" class=NOTICE>"The mail was sent again with a new claim link."</p> })}
             <div class="flex gap-4">
                 <img src=b.image_url.clone() alt="" width="96" height="96" class="h-24 w-24 object-contain" />
                 <dl class="grid grid-cols-[auto_1fr] gap-x-4 text-sm">
@@ -584,7 +585,7 @@ fn IssuedBadge(
                                 <input id="reason" name="reason" type="text" required=true class=INPUT />
                             </div>
                             <label class="flex items-center gap-2 text-sm">
-                                <input type="checkbox" name="confirm" value="yes" required=true />
+                                <input type="checkbox" name="confirm" value="yes" />
                                 "I understand that a revoked badge cannot be restored."
                             </label>
                             <ActionError error=error_of(revoke.value()) />

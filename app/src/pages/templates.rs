@@ -178,11 +178,9 @@ fn TemplateDetail(
     archive: ServerAction<ArchiveTemplate>,
     duplicate: ServerAction<DuplicateTemplate>,
 ) -> impl IntoView {
+    // Read reactively: hydrated, a form's redirect only changes the query.
     let query = use_query_map();
-    let q = |k: &str| query.read_untracked().get(k);
-    let issued = q("issued");
-    let skipped = q("skipped").unwrap_or_default();
-    let saved = q("saved").is_some();
+    let q = move |k: &str| query.read().get(k);
     let sub = t.subdomain.clone();
     let edit = format!("/portal/{}/templates/{}/edit", t.subdomain, t.id);
     let (sub_duplicate, sub_archive, sub_issue) = (
@@ -197,13 +195,16 @@ fn TemplateDetail(
                 <h1 class="text-2xl font-bold">{f.name.clone()}</h1>
                 {org_nav(&sub, "Templates")}
             </header>
-            {saved.then(|| view! { <p role="status" class=NOTICE>"Template saved."</p> })}
-            {issued.map(|n| view! {
-                <p role="status" class=NOTICE data-testid="issued-notice">
-                    {format!("Issued {n} badge(s)")}
-                    {(skipped != "0" && !skipped.is_empty()).then(|| format!("; {skipped} skipped (already issued for that date)"))}
-                    ". " <a href=format!("/portal/{}/badges?template={}", sub, t.id) class="underline">"See them in the register"</a>
-                </p>
+            {move || q("saved").map(|_| view! { <p role="status" class=NOTICE>"Template saved."</p> })}
+            {move || q("issued").map(|n| {
+                let skipped = q("skipped").filter(|s| s != "0");
+                view! {
+                    <p role="status" class=NOTICE data-testid="issued-notice">
+                        {format!("Issued {n} badge(s)")}
+                        {skipped.map(|s| format!("; {s} skipped (already issued for that date)"))}
+                        ". " <a href=format!("/portal/{}/badges?template={}", sub, t.id) class="underline">"See them in the register"</a>
+                    </p>
+                }
             })}
             {t.archived.then(|| view! { <p class="rounded bg-stone-200 px-3 py-2 text-sm">"This template is archived: it cannot be issued until it is restored. Badges issued from it stay valid."</p> })}
             <div class="grid gap-6 md:grid-cols-2">
@@ -352,6 +353,10 @@ fn Designer(
         .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()));
     let error = RwSignal::new(url_error);
     let pending = RwSignal::new(false);
+    // Effects run only in the browser, once hydrated: the marker lets tests
+    // (and styles) know the preview is live.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     let editing = template.as_ref().map(|t| t.id);
     let save_url = <SaveTemplate as ServerFn>::url();
     let title = if editing.is_some() {
@@ -379,7 +384,7 @@ fn Designer(
         view! {
             <div>
                 <label for=field class=LABEL>{label}</label>
-                <input id=field name=field type=kind class=INPUT prop:value=move || signal.get()
+                <input id=field name=field type=kind class=INPUT
                     value=signal.get_untracked()
                     on:input=move |ev| signal.set(event_target_value(&ev)) />
                 {(!hint.is_empty()).then(|| view! { <p class="mt-1 text-xs text-stone-600">{hint}</p> })}
@@ -395,6 +400,7 @@ fn Designer(
                     class="space-y-4"
                     on:submit=on_submit
                     data-testid="designer"
+                    data-live=move || live.get().to_string()
                 >
                     <input type="hidden" name="subdomain" value=subdomain.clone() />
                     <input type="hidden" name="template_id" value=editing.map(|i| i.to_string()).unwrap_or_default() />

@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[server(input = GetUrl, output = StreamingText, endpoint = "issuing/register.csv")]
 pub async fn export_register(
     subdomain: String,
-    filters: RegisterFilters,
+    #[server(default)] filters: RegisterFilters,
 ) -> Result<TextStream<AppError>, AppError> {
     use crate::ssr::{access::require_role, context, download, register};
     use crate::store::Role;

@@ -32,14 +32,14 @@ pub struct BatchView {
     pub problems: Vec<BatchProblem>,
 }
 
-/// Rows listed on the page; the result file has them all.
-const PROBLEMS_SHOWN: i64 = 200;
-
 /// A batch's preview, progress or result.
 #[server(endpoint = "issuing/batch")]
 pub async fn get_batch(subdomain: String, id: i64) -> Result<BatchView, AppError> {
     use crate::ssr::{access::require_role, context};
     use crate::store::Role;
+
+    /// Rows listed on the page; the result file has them all.
+    const PROBLEMS_SHOWN: i64 = 200;
 
     let (_, m) = require_role(&subdomain, Role::Regular).await?;
     let ctx = context()?;

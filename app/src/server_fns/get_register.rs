@@ -55,7 +55,7 @@ pub const PAGE_SIZE: i64 = 25;
 #[server(endpoint = "issuing/register")]
 pub async fn get_register(
     subdomain: String,
-    filters: RegisterFilters,
+    #[server(default)] filters: RegisterFilters,
 ) -> Result<RegisterView, AppError> {
     use crate::ssr::{access::require_role, context, register};
     use crate::store::{Role, COUNT_CAP};
