@@ -11,20 +11,20 @@ use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd
 pub fn render(text: &str) -> String {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
     let mut in_image = false;
-    let events = Parser::new_ext(text, options).filter_map(|event| match event {
+    let events = Parser::new_ext(text, options).map(|event| match event {
         // Raw HTML shows as the text it is.
-        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => Some(Event::Start(Tag::Link {
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
             title,
             id,
-        })),
+        }),
         Event::Start(Tag::Image {
             dest_url,
             title,
@@ -32,18 +32,18 @@ pub fn render(text: &str) -> String {
             ..
         }) => {
             in_image = true;
-            Some(Event::Start(Tag::Link {
+            Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
                 dest_url: safe_url(dest_url),
                 title,
                 id,
-            }))
+            })
         }
         Event::End(TagEnd::Image) if in_image => {
             in_image = false;
-            Some(Event::End(TagEnd::Link))
+            Event::End(TagEnd::Link)
         }
-        other => Some(other),
+        other => other,
     });
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events);

@@ -82,7 +82,10 @@ async fn batch_run(store: &Store, label: &str, n: usize) -> (i64, i64) {
     assert!(store.confirm_batch(org.id, batch).await.unwrap());
     let t = Instant::now();
     let mut jobs = 1;
-    while !run_batch(&ctx, batch, Duration::from_secs(5)).await.unwrap() {
+    while !run_batch(&ctx, batch, Duration::from_secs(5))
+        .await
+        .unwrap()
+    {
         jobs += 1;
     }
     let issuing = t.elapsed();
@@ -113,11 +116,29 @@ async fn register_queries(store: &Store, label: &str, org: i64, template: i64) {
         ("first page, newest", page(|_| {})),
         ("page 200, newest", page(|q| q.offset = 200 * 25)),
         ("sorted by name", page(|q| q.sort = RegisterSort::Name)),
-        ("search \"holder4242\"", page(|q| q.search = Some("holder4242".into()))),
-        ("search \"number 77\"", page(|q| q.search = Some("number 77".into()))),
-        ("template filter", page(|q| q.template_id = Some(template))),
-        ("revoked only", page(|q| q.status = Some(BadgeStatus::Revoked))),
-        ("active only", page(|q| q.status = Some(BadgeStatus::Active))),
+        (
+            "search \"holder4242\"",
+            page(|q| q.search = Some("holder4242".into())),
+        ),
+        (
+            "search \"number 77\"",
+            page(|q| q.search = Some("number 77".into())),
+        ),
+        (
+            "template filter",
+            RegisterQuery {
+                template_id: Some(template),
+                ..page(|_| {})
+            },
+        ),
+        (
+            "revoked only",
+            page(|q| q.status = Some(BadgeStatus::Revoked)),
+        ),
+        (
+            "active only",
+            page(|q| q.status = Some(BadgeStatus::Active)),
+        ),
     ];
     for (name, q) in queries {
         let mut times = Vec::new();
@@ -128,7 +149,10 @@ async fn register_queries(store: &Store, label: &str, org: i64, template: i64) {
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(|a, b| a.total_cmp(b));
-        println!("{label:<10} register {name:<22} {:>8.1} ms  (count {total})", times[2]);
+        println!(
+            "{label:<10} register {name:<22} {:>8.1} ms  (count {total})",
+            times[2]
+        );
     }
 }
 
@@ -136,11 +160,12 @@ async fn register_queries(store: &Store, label: &str, org: i64, template: i64) {
 /// (new slugs, names and dates; PostgreSQL only).
 async fn grow_to(url: &str, org: i64, target: i64) {
     let pool = sqlx::PgPool::connect(url).await.unwrap();
-    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM assertions WHERE organisation_id = $1")
-        .bind(org)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let have: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM assertions WHERE organisation_id = $1")
+            .bind(org)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let copies = (target / have.max(1)) - 1;
     let t = Instant::now();
     sqlx::query(
@@ -158,7 +183,10 @@ async fn grow_to(url: &str, org: i64, target: i64) {
     .execute(&pool)
     .await
     .unwrap();
-    sqlx::query("ANALYZE assertions").execute(&pool).await.unwrap();
+    sqlx::query("ANALYZE assertions")
+        .execute(&pool)
+        .await
+        .unwrap();
     println!(
         "postgres   grew the register to {} badges in {:.0} s",
         have * (copies + 1),

@@ -56,7 +56,9 @@ fn prepare(url: &str) -> (i64, i64) {
             .unwrap();
         let mut csv = String::from("email,first_name,last_name,achievement_date\n");
         for n in 0..ROWS {
-            csv.push_str(&format!("holder{n}@example.com,Holder,Number {n},2026-01-01\n"));
+            csv.push_str(&format!(
+                "holder{n}@example.com,Holder,Number {n},2026-01-01\n"
+            ));
         }
         let batch = create_batch(&store, org.id, &template, None, "crash.csv", csv.as_bytes())
             .await
@@ -95,7 +97,10 @@ fn survives_a_crash(url: &str, tag: &str) {
         if c.issued >= 1_500 {
             break;
         }
-        assert!(Instant::now() < deadline, "the batch does not progress: {c:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the batch does not progress: {c:?}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let mut server = server;
@@ -127,12 +132,21 @@ fn survives_a_crash(url: &str, tag: &str) {
     block_on(async {
         let store = Store::connect(url).await.unwrap();
         let (_, badges) = store
-            .register(org, &RegisterQuery { limit: 1, ..Default::default() })
+            .register(
+                org,
+                &RegisterQuery {
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         assert_eq!(badges, ROWS as i64, "exactly one badge per row");
         let month = month_key(chrono::Utc::now());
-        assert_eq!(store.usage_of_month(org, &month).await.unwrap(), ROWS as i64);
+        assert_eq!(
+            store.usage_of_month(org, &month).await.unwrap(),
+            ROWS as i64
+        );
         store.close().await;
     });
 }

@@ -9,6 +9,7 @@
 //! crash after it leaves it done; a re-uploaded file finds its badges issued
 //! and skips them.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -218,13 +219,13 @@ pub async fn run_batch(
                     .await?;
                 continue;
             };
-            if !classes.contains_key(&template_id) {
+            if let Entry::Vacant(slot) = classes.entry(template_id) {
                 let class = store
                     .template(org.id, template_id)
                     .await?
                     .filter(|(t, _)| t.archived_at.is_none())
                     .map(|(_, c)| c);
-                classes.insert(template_id, class);
+                slot.insert(class);
             }
             let Some(class) = classes.get(&template_id).and_then(Option::as_ref) else {
                 store
