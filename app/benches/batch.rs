@@ -4,8 +4,8 @@
 //! 1,000,000 badges.
 //!
 //! ```text
-//! cargo bench -p laurel-app --bench batch                    # 100,000 rows
-//! LAUREL_BENCH_ROWS=10000 cargo bench -p laurel-app --bench batch
+//! cargo bench -p laurel-app --features ssr --bench batch                  # 100,000 rows
+//! LAUREL_BENCH_ROWS=10000 cargo bench -p laurel-app --features ssr --bench batch
 //! ```
 //! PostgreSQL must be reachable at `LAUREL_TEST_POSTGRES_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`); a database is made and
@@ -34,7 +34,7 @@ fn csv(n: usize) -> String {
     let mut out = String::from("email,first_name,last_name,achievement_date,evidence_url\n");
     for i in 0..n {
         out.push_str(&format!(
-            "holder{i}@example.com,Holder,Number {i},2026-{:02}-{:02},https://example.com/e/{i}\n",
+            "holder{i}@example.com,Holder,Number {i},2025-{:02}-{:02},https://example.com/e/{i}\n",
             1 + i % 12,
             1 + i % 28
         ));

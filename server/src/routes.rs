@@ -11,6 +11,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::{
+    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -159,9 +160,15 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),
-                )),
+                ))
+                // No request body is held past this: the largest upload is
+                // a CSV batch (32 MB) in its multipart envelope.
+                .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY)),
         )
 }
+
+/// The largest request body accepted, in bytes.
+const MAX_REQUEST_BODY: usize = 33 * 1024 * 1024;
 
 /// Gives a server function's error its HTTP status. Server functions answer
 /// every error with 500; Laurel's one error type says what kind it is, so a

@@ -164,3 +164,18 @@ fn a_batch_survives_kill_9_on_postgres() {
     survives_a_crash(&db.url, "batch-postgres");
     block_on(db.cleanup());
 }
+
+#[test]
+fn oversized_request_bodies_are_refused_unread() {
+    let dir = temp_dir("body-limit");
+    let server = Server::start_with(laurel(&dir), free_port());
+    let body = vec![b'a'; 34 * 1024 * 1024];
+    let res = agent()
+        .post(format!("{}/api/issuing/upload_batch", server.base))
+        .header("Origin", &server.base)
+        .header("Content-Type", "multipart/form-data; boundary=x")
+        .send(&body[..])
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    server.stop();
+}

@@ -98,11 +98,7 @@ pub async fn get_assertion(
         jws_url: urls.assertion_jws(&a.slug),
         credential_url: urls.credential(&a.slug),
         jwt_url: urls.credential_jwt(&a.slug),
-        baked_url: if class.image_type == "image/svg+xml" {
-            urls.baked_svg(&a.slug)
-        } else {
-            urls.baked_png(&a.slug)
-        },
+        baked_url: urls.baked(&a.slug, &class.image_type),
     }))
 }
 

@@ -43,11 +43,7 @@ pub async fn get_claim(token: String) -> Result<ClaimView, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let urls = ctx.urls(&org.subdomain);
-    let download_url = if class.image_type == "image/svg+xml" {
-        urls.baked_svg(&a.slug)
-    } else {
-        urls.baked_png(&a.slug)
-    };
+    let download_url = urls.baked(&a.slug, &class.image_type);
     Ok(ClaimView {
         badge: class.name,
         description: class.description,

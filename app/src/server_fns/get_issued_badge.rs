@@ -55,11 +55,14 @@ pub async fn get_issued_badge(
     } else {
         "active"
     };
-    let baked = if class.image_type == "image/svg+xml" {
-        ("Baked SVG", urls.baked_svg(&a.slug))
-    } else {
-        ("Baked PNG", urls.baked_png(&a.slug))
-    };
+    let baked = (
+        if class.image_type == "image/svg+xml" {
+            "Baked SVG"
+        } else {
+            "Baked PNG"
+        },
+        urls.baked(&a.slug, &class.image_type),
+    );
     let links = [
         ("Verification page", urls.assertion(&a.slug)),
         ("OB 2.0 assertion (JSON)", urls.assertion_json(&a.slug)),

@@ -122,11 +122,7 @@ pub fn assertion_parts(
         },
         issued_on: ob2::datetime(issued_on),
         expires: expires.map(ob2::datetime),
-        image: Some(if class.image_type == "image/svg+xml" {
-            urls.baked_svg(slug)
-        } else {
-            urls.baked_png(slug)
-        }),
+        image: Some(urls.baked(slug, &class.image_type)),
         evidence,
         narrative: None,
         revoked: None,

@@ -284,11 +284,7 @@ pub fn holder_mail(
     claim_token: &str,
 ) -> OutgoingMail {
     let verify = urls.assertion(slug);
-    let image = if class.image_type == "image/svg+xml" {
-        urls.baked_svg(slug)
-    } else {
-        urls.baked_png(slug)
-    };
+    let image = urls.baked(slug, &class.image_type);
     let claim = claim_url(public_url, claim_token);
     let e = html_escape;
     OutgoingMail {

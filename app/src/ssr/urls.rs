@@ -79,6 +79,14 @@ impl OrgUrls {
     pub fn baked_svg(&self, slug: &str) -> String {
         format!("{}/assertions/{slug}/badge.svg", self.base)
     }
+    /// The baked image in its class's format (`image_type` of the class).
+    pub fn baked(&self, slug: &str, image_type: &str) -> String {
+        if image_type == "image/svg+xml" {
+            self.baked_svg(slug)
+        } else {
+            self.baked_png(slug)
+        }
+    }
 }
 
 #[cfg(test)]
