@@ -133,6 +133,9 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .layer(middleware::from_fn(server_fn_error_status))
+        // No request body is read past this: the largest upload is a CSV
+        // batch (32 MB) in its multipart envelope.
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(middleware::from_fn_with_state(
             origin,
             security::same_origin,
@@ -160,10 +163,7 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),
-                ))
-                // No request body is held past this: the largest upload is
-                // a CSV batch (32 MB) in its multipart envelope.
-                .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY)),
+                )),
         )
 }
 
