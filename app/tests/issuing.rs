@@ -136,6 +136,15 @@ async fn templates(store: &Store) {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].name, "Second");
     assert!(all[0].archived_at.is_some());
+    assert!(store
+        .template_choices(a.id, false)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store.template_choices(a.id, true).await.unwrap(),
+        vec![(t.id, "Second".to_owned())]
+    );
 }
 
 async fn idempotent_issue(store: &Store) {

@@ -40,13 +40,10 @@ pub async fn get_batches(subdomain: String) -> Result<BatchesView, AppError> {
     let ctx = context()?;
     let templates = ctx
         .store
-        .templates(m.organisation_id, false)
+        .template_choices(m.organisation_id, false)
         .await?
         .into_iter()
-        .map(|t| TemplateChoice {
-            id: t.id,
-            name: t.name,
-        })
+        .map(|(id, name)| TemplateChoice { id, name })
         .collect();
     let batches = ctx
         .store

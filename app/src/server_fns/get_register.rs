@@ -74,13 +74,10 @@ pub async fn get_register(
     let (rows, total) = ctx.store.register(m.organisation_id, &query).await?;
     let templates = ctx
         .store
-        .templates(m.organisation_id, true)
+        .template_choices(m.organisation_id, true)
         .await?
         .into_iter()
-        .map(|t| TemplateChoice {
-            id: t.id,
-            name: t.name,
-        })
+        .map(|(id, name)| TemplateChoice { id, name })
         .collect();
     let capped = total > COUNT_CAP;
     let total = total.min(COUNT_CAP);

@@ -8,7 +8,7 @@ use super::badges::{
     bind_assertion, AssertionRow, NewAssertion, ASSERTION_COLUMNS, INSERT_ASSERTION,
 };
 use super::jobs::{bind_job, INSERT_JOB_SQL, MAIL_QUEUE};
-use super::{with_pool, Pool, Store, StoreError};
+use super::{with_pool, Store, StoreError};
 
 /// What [`Store::record_issue`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -404,10 +404,5 @@ impl Store {
             .map(|r| r.rows_affected())
         })?;
         Ok(affected == 1)
-    }
-
-    /// True on PostgreSQL (for the few places whose SQL differs).
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.pool, Pool::Postgres(_))
     }
 }

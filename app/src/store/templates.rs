@@ -209,6 +209,31 @@ impl Store {
         })?)
     }
 
+    /// `(id, current name)` of the organisation's templates, by name: what
+    /// a form's template list needs, without counting any badges.
+    pub async fn template_choices(
+        &self,
+        organisation_id: i64,
+        include_archived: bool,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let archived = if include_archived {
+            ""
+        } else {
+            "AND t.archived_at IS NULL"
+        };
+        let sql = format!(
+            "SELECT t.id, c.name FROM badge_templates t JOIN badge_classes c \
+             ON c.template_id = t.id AND c.version = t.current_version \
+             WHERE t.organisation_id = $1 {archived} ORDER BY c.name, t.id"
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, (i64, String)>(&sql)
+                .bind(organisation_id)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
     /// A template and its current version.
     pub async fn template(
         &self,
