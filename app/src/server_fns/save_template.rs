@@ -10,39 +10,22 @@ use crate::error::AppError;
 /// the template's page (where a form post is redirected).
 #[server(input = MultipartFormData, endpoint = "issuing/save_template")]
 pub async fn save_template(data: MultipartData) -> Result<String, AppError> {
+    use crate::ssr::uploads::{bad_form, read_field};
     use crate::ssr::{access::require_role, auth, context, templates};
     use crate::store::Role;
     use laurel::image::ImageRules;
     use laurel::template::TemplateFields;
 
     let mut form = data.into_inner().ok_or(AppError::Internal)?;
-    let bad_form =
-        |e: multer::Error| AppError::Invalid(format!("The form could not be read ({e})."));
     let mut subdomain = String::new();
     let mut template_id = String::new();
     let mut fields = TemplateFields::default();
-    let mut image: Option<Vec<u8>> = None;
-    let mut too_big: Option<usize> = None;
+    let mut image = None;
     let limit = ImageRules::BADGE.max_bytes;
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "image" {
-            // Keep up to the limit; past it only count (up to 16 MB), so the
-            // refusal can say by how much.
-            let mut bytes = Vec::new();
-            let mut total = 0usize;
-            while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
-                total += chunk.len();
-                if total <= limit {
-                    bytes.extend_from_slice(&chunk);
-                } else if total > 16 * 1024 * 1024 {
-                    break;
-                }
-            }
-            if total > limit {
-                too_big = Some(total);
-            }
-            image = Some(bytes);
+            image = Some(read_field(&mut field, limit).await?);
             continue;
         }
         let text = field.text().await.map_err(bad_form)?;
@@ -70,12 +53,13 @@ pub async fn save_template(data: MultipartData) -> Result<String, AppError> {
         "" => None,
         id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
     };
-    if let Some(bytes) = too_big {
+    let image = image.unwrap_or_default();
+    if let Some(bytes) = image.too_big {
         return Err(AppError::Invalid(
             laurel::image::ImageError::TooBig { bytes, max: limit }.to_string(),
         ));
     }
-    let image = match image.filter(|b| !b.is_empty()) {
+    let image = match Some(image.bytes).filter(|b| !b.is_empty()) {
         Some(bytes) => Some(templates::badge_image(bytes)?),
         None => None,
     };

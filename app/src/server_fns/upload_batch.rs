@@ -8,42 +8,33 @@ use crate::error::AppError;
 #[server(input = MultipartFormData, endpoint = "issuing/upload_batch")]
 pub async fn upload_batch(data: MultipartData) -> Result<(), AppError> {
     use crate::ssr::batches::{self, MAX_BYTES};
+    use crate::ssr::uploads::{bad_form, read_field, Upload};
     use crate::ssr::{access::require_role, auth, context};
     use crate::store::Role;
 
     let mut form = data.into_inner().ok_or(AppError::Internal)?;
-    let bad_form =
-        |e: multer::Error| AppError::Invalid(format!("The upload could not be read ({e})."));
     let (mut subdomain, mut template_id) = (String::new(), String::new());
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut too_big = false;
+    let mut file: Option<(String, Upload)> = None;
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         match field.name() {
             Some("subdomain") => subdomain = field.text().await.map_err(bad_form)?,
             Some("template_id") => template_id = field.text().await.map_err(bad_form)?,
             Some("file") => {
                 let name = field.file_name().unwrap_or("batch.csv").to_owned();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
-                    if bytes.len() + chunk.len() > MAX_BYTES {
-                        too_big = true;
-                        break;
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                file = Some((name, bytes));
+                file = Some((name, read_field(&mut field, MAX_BYTES).await?));
             }
             _ => {}
         }
     }
     let (user, m) = require_role(&subdomain, Role::Regular).await?;
-    if too_big {
+    if file.as_ref().is_some_and(|(_, f)| f.too_big.is_some()) {
         return Err(AppError::Invalid(format!(
             "The file is larger than {} MB; split it into several batches.",
             MAX_BYTES / (1024 * 1024)
         )));
     }
     let (file_name, bytes) = file
+        .map(|(name, f)| (name, f.bytes))
         .filter(|(_, b)| !b.is_empty())
         .ok_or_else(|| AppError::Invalid("Choose a CSV file to upload.".into()))?;
     let template_id: i64 = template_id

@@ -9,38 +9,32 @@ use crate::error::AppError;
 /// the limit, so an oversized upload is never held whole.
 #[server(input = MultipartFormData)]
 pub async fn upload_org_image(data: MultipartData) -> Result<(), AppError> {
+    use crate::ssr::uploads::{bad_form, read_field};
     use crate::ssr::{access::require_role, auth, context};
     use crate::store::Role;
-    use laurel::image::{check_image, ImageRules};
+    use laurel::image::{check_image, ImageError, ImageRules};
 
     let mut form = data.into_inner().ok_or(AppError::Internal)?;
     let limit = ImageRules::PROFILE.max_bytes;
     let mut subdomain = None;
-    let mut image: Option<Vec<u8>> = None;
-    let bad_form =
-        |e: multer::Error| AppError::Invalid(format!("The upload could not be read ({e})."));
+    let mut image = None;
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         match field.name() {
             Some("subdomain") => subdomain = Some(field.text().await.map_err(bad_form)?),
-            Some("image") => {
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
-                    if bytes.len() + chunk.len() > limit {
-                        // Report the size honestly up to the limit + 1 KB.
-                        bytes.resize(limit + 1024, 0);
-                        break;
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                image = Some(bytes);
-            }
+            Some("image") => image = Some(read_field(&mut field, limit).await?),
             _ => {}
         }
     }
     let subdomain = subdomain
         .ok_or_else(|| AppError::Invalid("The form is missing the organisation.".into()))?;
     let (user, membership) = require_role(&subdomain, Role::Privileged).await?;
-    let image = image
+    let image = image.unwrap_or_default();
+    if let Some(bytes) = image.too_big {
+        return Err(AppError::Invalid(
+            ImageError::TooBig { bytes, max: limit }.to_string(),
+        ));
+    }
+    let image = Some(image.bytes)
         .filter(|b| !b.is_empty())
         .ok_or_else(|| AppError::Invalid("Choose an image file to upload.".into()))?;
     let info =

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod mfa;
 pub mod register;
 pub mod templates;
+pub mod uploads;
 pub mod urls;
 
 use std::sync::Arc;
