@@ -1,6 +1,22 @@
 # The two commands (see README.md). Both install what they need first.
-.PHONY: run test
+.PHONY: run test check test-core test-sqlite e2e
 run:
 	./scripts/run.sh
 test:
 	./scripts/test.sh
+
+# The development loop (tools from `make run` or `make test` already installed).
+# rustfmt and clippy on both feature sets (server, and the browser's wasm32).
+check:
+	cargo fmt --all --check
+	cargo clippy --all-targets --locked -- -D warnings
+	cargo clippy -p laurel-app -p laurel-frontend --target wasm32-unknown-unknown --locked -- -D warnings
+# The core library's tests: no database, no server.
+test-core:
+	cargo test -p laurel --locked
+# Every cargo test that needs no PostgreSQL server (SQLite only).
+test-sqlite:
+	cargo test --locked -- --skip postgres
+# Playwright against the site already built by `cargo leptos build --release`.
+e2e:
+	cd end2end && npx playwright test

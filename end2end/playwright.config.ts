@@ -1,12 +1,13 @@
 import { defineConfig } from '@playwright/test';
 
-// The suite runs against the real `laurel` binary built by `cargo leptos build`
+// The suite runs against the real `laurel` binary built by `cargo leptos build --release`
 // (see scripts/test.sh), on a fresh SQLite data directory filled by
 // `laurel demo`, in Debian's Chromium (never a downloaded browser).
 export const port = Number(process.env.LAUREL_E2E_PORT ?? 3210);
 export const baseURL = `http://127.0.0.1:${port}`;
 export const dataDir = process.env.LAUREL_E2E_DATA_DIR ?? '../target/e2e-data';
-export const bin = process.env.LAUREL_BIN ?? '../target/debug/laurel';
+// The production build (`cargo leptos build --release`), as scripts/test.sh makes it.
+export const bin = process.env.LAUREL_BIN ?? '../target/release/laurel';
 // A real SMTP server (aiosmtpd, end2end/smtp/) receives Laurel's mail and
 // appends each message as a JSON line to this file; tests read it there.
 export const smtpPort = port + 1000;
@@ -20,7 +21,9 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   reporter: [['list']],
-  timeout: 30_000,
+  // Per test, fixtures included: the guard (tests/base.ts) waits for its axe
+  // checks before it lets a test end.
+  timeout: 60_000,
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -41,12 +44,19 @@ export default defineConfig({
     {
       name: 'ssr',
       use: { browserName: 'chromium', javaScriptEnabled: false },
-      testIgnore: /\.hydrated\.spec\.ts$/,
+      testIgnore: /\.(hydrated|live)\.spec\.ts$/,
     },
     {
       name: 'hydrated',
       use: { browserName: 'chromium', javaScriptEnabled: true },
-      testIgnore: /\.ssr\.spec\.ts$/,
+      testIgnore: /\.(ssr|live)\.spec\.ts$/,
+    },
+    {
+      // Load-heavy hydrated tests, after the others (they flood the outbox).
+      name: 'live',
+      use: { browserName: 'chromium', javaScriptEnabled: true },
+      testMatch: /\.live\.spec\.ts$/,
+      dependencies: ['ssr', 'hydrated'],
     },
   ],
   webServer: [

@@ -19,10 +19,10 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# Debian packages: Chromium for Playwright, binaryen's wasm-opt for release WASM.
+# Debian packages: Chromium for Playwright. (Not Debian's binaryen: its
+# wasm-opt 108 breaks the release WASM; npm's pinned one is used, below.)
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
   as_root apt-get update -qq
@@ -42,7 +42,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; 
   cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" --force
 fi
 
-# npm packages (Tailwind in style/, Playwright in end2end/), from the lock
+# npm packages (Tailwind and binaryen's wasm-opt in style/, Playwright and
+# axe-core in end2end/), from the lock
 # files; a stamp with the lock file's hash skips the step when nothing changed.
 for dir in style end2end; do
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
@@ -55,6 +56,9 @@ for dir in style end2end; do
     sha256sum "$dir/package-lock.json" | cut -d" " -f1 > "$dir/node_modules/.laurel-stamp"
   fi
 done
+# The release build runs the first wasm-opt on PATH (scripts/env.sh puts
+# style/node_modules/.bin first): say which one, and stop if it is too old.
+( source scripts/env.sh && scripts/check-wasm-opt.sh )
 # The official Open Badges validator (badgecheck) in its own Python venv.
 BADGECHECK_VENV=${BADGECHECK_VENV:-$PWD/target/badgecheck-venv} \
   end2end/badgecheck/setup.sh >/dev/null

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, then run every check and test:
-# rustfmt, clippy (server and WASM feature sets), the cargo test suites (the
-# store and the real server binary on SQLite and on PostgreSQL), then the
-# Playwright suite in Chromium against the real server binary (SSR and
-# hydrated projects).
+# rustfmt, clippy (server and WASM feature sets), the setup script's own
+# tests, the cargo test suites (the store and the real server binary on SQLite
+# and on PostgreSQL), then the production build (`cargo leptos build
+# --release`: release server, wasm-opt'd release WASM) and the Playwright
+# suite in Chromium against exactly that (SSR and hydrated projects).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -24,14 +25,27 @@ cargo clippy --all-targets --locked -- -D warnings
 step "clippy: browser side (hydrate, wasm32)"
 cargo clippy -p laurel-app -p laurel-frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
+step "the setup script's wasm-opt version check"
+scripts/tests/check-wasm-opt.sh
+
+step "every Playwright spec runs under the page-error and axe-core fixture"
+if grep -ln "import { *test\b.*from '@playwright/test'" end2end/tests/*.spec.ts; then
+  echo "these specs import test from '@playwright/test'; import it from './base' instead" >&2
+  exit 1
+fi
+
 step "cargo test (core, store on SQLite + PostgreSQL, server binary)"
 cargo test --locked
 
-step "build the site (server binary + WASM + CSS)"
-cargo leptos build
+step "build for production (release server binary + release WASM through wasm-opt + CSS)"
+build_start=$(date +%s)
+cargo leptos build --release
+wasm=target/site/pkg/laurel.wasm
+printf 'release build in %d s; WASM %d bytes raw, %d bytes gzip -9\n' \
+  "$(( $(date +%s) - build_start ))" "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 
-step "Playwright (ssr + hydrated, badgecheck, JOSE) against target/debug/laurel"
-(cd end2end && npx playwright test)
+step "Playwright (ssr + hydrated, badgecheck, JOSE, axe-core) against the release build"
+(cd end2end && LAUREL_BIN=../target/release/laurel npx playwright test)
 
 # Tests drop their PostgreSQL databases; a test that panicked cannot, so
 # sweep what a failed run may have left.

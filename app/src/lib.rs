@@ -60,10 +60,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: meta context, router and the page routes.
+/// The application: meta context, router and the page routes. Every route
+/// renders with `SsrMode::Async`: the server answers with the whole page, the
+/// header's session links included, so it is complete without JavaScript.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser, after hydration: mark the document,
+    // so tests (and anyone looking) can tell a live page from server HTML.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/laurel.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
@@ -73,11 +83,11 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/signup") view=SignupPage />
-                        <Route path=path!("/signup/sent") view=SignupSentPage />
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
+                        <Route path=path!("/signup/sent") view=SignupSentPage ssr=SsrMode::Async />
                         <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
-                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain/templates") view=TemplatesPage ssr=SsrMode::Async />
@@ -97,16 +107,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/portal/:subdomain/users") view=MembersPage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain/audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async />
-                        <Route path=path!("/invite/accepted") view=InviteAcceptedPage />
-                        <Route path=path!("/login/2fa") view=SecondFactorPage />
+                        <Route path=path!("/invite/accepted") view=InviteAcceptedPage ssr=SsrMode::Async />
+                        <Route path=path!("/login/2fa") view=SecondFactorPage ssr=SsrMode::Async />
                         <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/account/security/recovery-codes")
                             view=RecoveryCodesPage
                             ssr=SsrMode::Async
                         />
-                        <Route path=path!("/password/forgot") view=ForgotPasswordPage />
-                        <Route path=path!("/password/forgot/sent") view=ForgotPasswordSentPage />
+                        <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/password/forgot/sent") view=ForgotPasswordSentPage ssr=SsrMode::Async />
                         <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/o/:subdomain") view=OrganisationPage ssr=SsrMode::Async />
                         <Route

@@ -15,7 +15,7 @@ use laurel_app::ssr::issuing::{Issuer, Source};
 use laurel_app::ssr::ServerContext;
 use laurel_app::store::{
     BadgeStatus, IssueOutcome, Organisation, RegisterQuery, RegisterSort, Store, TemplateDesign,
-    MAIL_QUEUE,
+    HOLDER_MAIL_QUEUE,
 };
 
 on_both_backends!(templates_on_sqlite, templates_on_postgres, templates);
@@ -77,7 +77,7 @@ fn award(email: &str, last: &str, day: u32) -> Award {
 }
 
 async fn mail_jobs(store: &Store) -> i64 {
-    store.count_pending(MAIL_QUEUE).await.unwrap()
+    store.count_pending(HOLDER_MAIL_QUEUE).await.unwrap()
 }
 
 async fn templates(store: &Store) {
@@ -343,7 +343,17 @@ async fn register(store: &Store) {
     let ctx = ctx(store);
     let o = org(store, "reg-a").await;
     let (t, class) = store
-        .create_template(o.id, None, "reg-class", &design("Register"))
+        // Never expiring: with a validity the "active" counts below would
+        // turn into "expired" once the fixed 2026 dates plus it had passed.
+        .create_template(
+            o.id,
+            None,
+            "reg-class",
+            &TemplateDesign {
+                validity_years: 0,
+                ..design("Register")
+            },
+        )
         .await
         .unwrap();
     let issuer = Issuer::load(

@@ -153,14 +153,15 @@ async fn lease_expiry(db: &TestDatabase) {
     let store = open(db).await;
     let id = store.enqueue("q", &json!({}), Utc::now()).await.unwrap();
     // w1 claims with a short lease, then "crashes" (kill -9: never answers).
-    let short = Duration::from_secs(1);
+    // Long enough that w2's first try falls inside it on a busy machine.
+    let short = Duration::from_secs(3);
     let first = store.claim("q", "w1", short).await.unwrap().unwrap();
     assert_eq!(first.attempts, 1);
     assert!(
         store.claim("q", "w2", LEASE).await.unwrap().is_none(),
         "still leased"
     );
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     let second = store
         .claim("q", "w2", LEASE)
         .await

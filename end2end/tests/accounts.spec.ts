@@ -1,6 +1,6 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 import { waitForMail, linkIn } from './mail';
-import { fillActivation, signIn, strong, unique, ownAddress } from './flows';
+import { fillActivation, signIn, signUp, strong, unique, ownAddress } from './flows';
 
 // Issuer sign-up through sign-in, as a person does it: the mail is read from
 // Laurel's outbox. Runs without JavaScript (ssr) and hydrated.
@@ -111,4 +111,36 @@ test('a cross-site form post is refused', async ({ page, request }) => {
     data: 'email=a%40example.org&password=x',
   });
   expect(none.status(), 'no Origin and no Referer is refused too').toBe(403);
+});
+
+test('the site header follows the session: visitor links, then the signed-in person', async ({ page }, info) => {
+  await ownAddress(page);
+  const header = page.getByRole('banner');
+  await page.goto('/');
+  await expect(header.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(header.getByRole('link', { name: 'Start issuing' })).toBeVisible();
+  await expect(header.getByTestId('header-who')).toHaveCount(0);
+  await expect(header.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+
+  const { email } = await signUp(page, info);
+  // On every kind of page: public, portal, organisation pages.
+  for (const path of ['/', '/portal', '/o/demo', '/login']) {
+    await page.goto(path);
+    await expect(header.getByTestId('header-who'), path).toHaveText(email);
+    await expect(header.getByRole('link', { name: 'Portal' }), path).toHaveAttribute('href', '/portal');
+    await expect(header.getByRole('button', { name: 'Sign out' }), path).toBeVisible();
+    await expect(header.getByRole('link', { name: 'Sign in' }), path).toHaveCount(0);
+    await expect(header.getByRole('link', { name: 'Start issuing' }), path).toHaveCount(0);
+  }
+  await header.getByRole('link', { name: 'Portal' }).click();
+  await expect(page).toHaveURL(/\/portal$/);
+
+  // "Sign out" in the header ends the session, and the header says so at once.
+  await header.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(header.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(header.getByTestId('header-who')).toHaveCount(0);
+  await page.goto('/portal');
+  await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await expect(header.getByRole('link', { name: 'Sign in' })).toBeVisible();
 });

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 
 // JavaScript is on in this project: these tests fail if the WASM did not load
 // and hydrate the server-rendered page.

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 
 // JavaScript is off in this project: the subdomain checker is a plain form
 // answered by the server.

@@ -1,9 +1,10 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 import { ownAddress, signUp } from './flows';
 
-// The designer's live preview follows the form as you type and shows a
-// chosen image before it is uploaded (hydrated only: without JavaScript the
-// preview appears after saving, checked in issuing.spec.ts).
+// What only JavaScript does, in the release build: the designer's live
+// preview follows the form as you type and shows a chosen image before it is
+// uploaded (without JavaScript the preview appears after saving, checked in
+// issuing.spec.ts). The live progress of a batch: issuing.live.spec.ts.
 
 test('the live preview follows the designer as you type', async ({ page }, info) => {
   await ownAddress(page);
@@ -20,7 +21,11 @@ test('the live preview follows the designer as you type', async ({ page }, info)
   await page.getByLabel('Validity in years').fill('3');
   await expect(preview).toContainText('Expires 3 year(s) after it is earned.');
   await page.getByLabel('Image', { exact: true }).setInputFiles('tests/fixtures/badge.svg');
-  await expect(preview.getByRole('img', { name: 'Badge image' })).toHaveAttribute('src', /^blob:/);
+  const image = preview.getByRole('img', { name: 'Badge image' });
+  await expect(image).toHaveAttribute('src', /^blob:/);
+  // The image really shows (the CSP allows `blob:` images): a refused or
+  // broken image has no natural size.
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(200);
   // Nothing was saved by typing.
   await page.goto(`/portal/${subdomain}/templates`);
   await expect(page.getByText('No templates yet.')).toBeVisible();

@@ -18,7 +18,10 @@ function decode(raw: string): string {
 
 function received(): Received[] {
   if (!existsSync(mailFile)) return [];
-  return readFileSync(mailFile, 'utf8')
+  const text = readFileSync(mailFile, 'utf8');
+  // Only whole lines: the SMTP server may be half-way through appending one.
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Received);

@@ -1,4 +1,5 @@
-import { test, expect, Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
+import { test, expect } from './base';
+import type { Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { baseURL, dataDir } from '../playwright.config';

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 import { createPublicKey, verify as rsaVerify } from 'node:crypto';
 import { badgecheck } from './badgecheck';
 import { demoUrls } from './demo';

@@ -1,4 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from './base';
+import type { Page } from '@playwright/test';
 import { waitForMail, linkIn } from './mail';
 import { ownAddress, signIn, signOut, signUp, strong } from './flows';
 import { base32Decode, hotp, stepOf, totpAtStep, wrongCode } from './totp';

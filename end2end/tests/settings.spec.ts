@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 import { ownAddress, signUp } from './flows';
 
 // An organisation's "Basic information": image, summary, social links with

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 
 // Runs in both projects: every page is complete without JavaScript, and the
 // same with it.

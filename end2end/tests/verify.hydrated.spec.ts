@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 import { demoUrls } from './demo';
 
 test('the verification page hydrates cleanly (no console errors, no CSP violations)', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './base';
 import { demoUrls } from './demo';
 
 // The human verification page: same URL as the JSON-LD assertion, rendered

@@ -27,9 +27,12 @@ pub async fn headers(
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    // `img-src blob:`: the designer previews a chosen image from an object
+    // URL before upload. Only the page's own (nonce-checked) scripts can make
+    // blob URLs, so this lets in nothing from elsewhere.
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: https:; font-src 'self'; connect-src 'self'; \
+         style-src 'self'; img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(value) = HeaderValue::from_str(&csp) {

@@ -1,8 +1,18 @@
 //! The frame every page shares: header with navigation, main area, footer, and
 //! the panel the error boundary shows.
+//!
+//! The header reflects the session: a visitor sees "Sign in" and "Start
+//! issuing"; a signed-in person sees their email, the portal and "Sign out".
+//! Every route renders with `SsrMode::Async`, so the header is complete in the
+//! server's HTML (no streamed fragment that only JavaScript would put in place).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
+
+use crate::server_fns::{
+    get_session::{get_session, SessionSummary},
+    logout::Logout,
+};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -24,20 +34,71 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href="/o/demo" attr:class="hover:text-emerald-800">"Demo issuer"</A>
                     </li>
                 </ul>
-                <ul class="ml-auto flex gap-4 text-sm text-stone-700">
-                    <li>
-                        <A href="/login" attr:class="hover:text-emerald-800">"Sign in"</A>
-                    </li>
-                    <li>
-                        <A href="/signup" attr:class="hover:text-emerald-800">"Start issuing"</A>
-                    </li>
-                </ul>
+                <SessionLinks />
             </nav>
         </header>
         <main class="mx-auto max-w-5xl px-4 py-10">{children()}</main>
         <footer class="mx-auto max-w-5xl px-4 py-8 text-xs text-stone-500">
             "Laurel — Open Badges 2.0 and 3.0, issued, hosted and verified."
         </footer>
+    }
+}
+
+/// The right-hand side of the header. Fetched again after every navigation
+/// and after "Sign out", so signing in or out shows at once when hydrated.
+#[component]
+fn SessionLinks() -> impl IntoView {
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    let session = Resource::new(
+        move || (location.pathname.get(), logout.version().get()),
+        |_| get_session(),
+    );
+    let signed_out = || {
+        view! {
+            <ul class="ml-auto flex gap-4 text-sm text-stone-700">
+                <li>
+                    <A href="/login" attr:class="hover:text-emerald-800">"Sign in"</A>
+                </li>
+                <li>
+                    <A href="/signup" attr:class="hover:text-emerald-800">"Start issuing"</A>
+                </li>
+            </ul>
+        }
+        .into_any()
+    };
+    let signed_in = move |s: SessionSummary| {
+        let title = s.email.clone();
+        view! {
+            <ul class="ml-auto flex items-center gap-4 text-sm text-stone-700">
+                <li class="max-w-[16rem] truncate" data-testid="header-who" title=title>
+                    {s.email}
+                </li>
+                <li>
+                    <A href="/portal" attr:class="hover:text-emerald-800">"Portal"</A>
+                </li>
+                <li>
+                    <ActionForm action=logout>
+                        <button type="submit" class="hover:text-emerald-800 underline-offset-2 hover:underline">
+                            "Sign out"
+                        </button>
+                    </ActionForm>
+                </li>
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <Transition fallback=signed_out>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(s)) => signed_in(s),
+                    // A visitor, or the session could not be read: the
+                    // links a visitor needs (the page itself says more).
+                    _ => signed_out(),
+                }
+            })}
+        </Transition>
     }
 }
 

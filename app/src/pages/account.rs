@@ -12,7 +12,6 @@ use crate::server_fns::activate::Activate;
 use crate::server_fns::check_signup_token::check_signup_token;
 use crate::server_fns::get_portal::get_portal;
 use crate::server_fns::login::Login;
-use crate::server_fns::logout::Logout;
 use crate::server_fns::request_signup::RequestSignup;
 use crate::server_fns::sign_out_everywhere::SignOutEverywhere;
 
@@ -122,7 +121,6 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn PortalPage() -> impl IntoView {
     let portal = Resource::new(|| (), |_| get_portal());
-    let logout = ServerAction::<Logout>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     view! {
         <Title text="Portal" />
@@ -163,9 +161,6 @@ pub fn PortalPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             <div class="flex gap-3">
-                                <ActionForm action=logout>
-                                    <button type="submit" class=BUTTON>"Sign out"</button>
-                                </ActionForm>
                                 <ActionForm action=everywhere>
                                     <button type="submit" class="rounded border border-stone-300 px-4 py-2">"Sign out everywhere"</button>
                                 </ActionForm>

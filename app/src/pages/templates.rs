@@ -114,7 +114,7 @@ pub fn BadgePreview(
             <div class="flex items-start gap-4">
                 {move || match image_url.get() {
                     Some(u) => view! { <img src=u alt="Badge image" width="96" height="96" class="h-24 w-24 object-contain" /> }.into_any(),
-                    None => view! { <div class="flex h-24 w-24 items-center justify-center rounded-full bg-stone-100 text-xs text-stone-500">"No image yet"</div> }.into_any(),
+                    None => view! { <div class="flex h-24 w-24 items-center justify-center rounded-full bg-stone-100 text-xs text-stone-700">"No image yet"</div> }.into_any(),
                 }}
                 <div class="min-w-0 space-y-1">
                     <p class="text-lg font-semibold" data-testid="preview-name">

@@ -30,6 +30,7 @@ pub mod get_organisation;
 pub mod get_portal;
 pub mod get_register;
 pub mod get_security;
+pub mod get_session;
 pub mod get_template;
 pub mod get_templates;
 pub mod invite_member;

@@ -20,7 +20,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
 use crate::ssr::jobs::Handlers;
-use crate::store::{redact_url, Store, StoreError, MAIL_QUEUE};
+use crate::store::{redact_url, Store, StoreError, HOLDER_MAIL_QUEUE, MAIL_QUEUE};
 
 /// The default sender (`LAUREL_MAIL_FROM`).
 pub const DEFAULT_FROM: &str = "Laurel <no-reply@localhost>";
@@ -288,19 +288,25 @@ async fn write_eml(dir: &Path, message: &Message, message_id: &str) -> Result<()
     Ok(())
 }
 
-/// Delivers `mail` jobs: the handler of [`MAIL_QUEUE`].
+/// Delivers mail jobs: the handler of [`MAIL_QUEUE`] and [`HOLDER_MAIL_QUEUE`].
 pub struct Mailer {
     pub transport: MailTransport,
     pub from: Mailbox,
 }
 
 impl Mailer {
-    /// Registers this mailer as the handler of the `mail` queue.
+    /// Registers this mailer as the handler of both mail queues.
     pub fn register(self: Arc<Self>, handlers: Handlers) -> Handlers {
-        handlers.on(MAIL_QUEUE, move |payload| {
-            let mailer = Arc::clone(&self);
-            async move { mailer.handle(payload).await }
-        })
+        let holder = Arc::clone(&self);
+        handlers
+            .on(MAIL_QUEUE, move |payload| {
+                let mailer = Arc::clone(&self);
+                async move { mailer.handle(payload).await }
+            })
+            .on(HOLDER_MAIL_QUEUE, move |payload| {
+                let mailer = Arc::clone(&holder);
+                async move { mailer.handle(payload).await }
+            })
     }
 
     /// Delivers the mail of one job payload.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::badges::{
     bind_assertion, AssertionRow, NewAssertion, ASSERTION_COLUMNS, INSERT_ASSERTION,
 };
-use super::jobs::{bind_job, INSERT_JOB_SQL, MAIL_QUEUE};
+use super::jobs::{bind_job, HOLDER_MAIL_QUEUE, INSERT_JOB_SQL};
 use super::{with_pool, Store, StoreError};
 
 /// What [`Store::record_issue`] did.
@@ -154,7 +154,7 @@ impl Store {
                     .bind(&month)
                     .execute(&mut *tx)
                     .await?;
-                    bind_job(sqlx::query(INSERT_JOB_SQL), MAIL_QUEUE, &payload, now)
+                    bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
                         .execute(&mut *tx)
                         .await?;
                     IssueOutcome::Issued(row)
@@ -369,7 +369,7 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             }
-            bind_job(sqlx::query(INSERT_JOB_SQL), MAIL_QUEUE, &payload, now)
+            bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;

@@ -22,8 +22,14 @@ use chrono::{DateTime, Utc};
 
 use super::{with_pool, Organisation, Pool, Store, StoreError};
 
-/// The queue of outgoing mail (`crate::ssr::mail`).
+/// The queue of outgoing account mail (`crate::ssr::mail`): sign-up,
+/// password reset, invitations, test mail.
 pub const MAIL_QUEUE: &str = "mail";
+/// The queue of badge notifications to holders. The same mailer serves both
+/// queues, and the worker takes one job of each queue in turn, so a person
+/// waiting for a sign-up or reset link is never queued behind the thousands
+/// of notifications of another organisation's CSV batch.
+pub const HOLDER_MAIL_QUEUE: &str = "mail-holder";
 
 /// Inserts a job: bind, in this order, `queue` (text), `payload` (JSON text),
 /// `run_at` and `created_at` (both `DateTime<Utc>`), or use [`bind_job`].

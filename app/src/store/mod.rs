@@ -43,7 +43,7 @@ pub use issuing::{
     month_key, BadgeStatus, DashboardCounts, IssueOutcome, RegisterEntry, RegisterQuery,
     RegisterSort, COUNT_CAP,
 };
-pub use jobs::{backoff, Job, MAIL_QUEUE};
+pub use jobs::{backoff, Job, HOLDER_MAIL_QUEUE, MAIL_QUEUE};
 pub use keys::IssuerKeyRow;
 pub use members::{
     AcceptProblem, AuditEntry, Invitation, InvitationDetails, InviteSession, Member, MemberProblem,

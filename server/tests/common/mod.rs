@@ -63,20 +63,37 @@ impl Server {
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
-        let server = Server {
+        let mut server = Server {
             child: cmd.spawn().unwrap(),
             base: format!("http://127.0.0.1:{port}"),
         };
+        server.wait_until_healthy();
+        server
+    }
+
+    /// Waits for `/healthz`; fails at once, saying so, when the process
+    /// exited (e.g. another test took the port between [`free_port`] and the
+    /// bind), rather than waiting out the deadline or being answered by
+    /// another test's server.
+    pub fn wait_until_healthy(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Ok(res) = agent().get(format!("{}/healthz", server.base)).call() {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("laurel exited before it was healthy ({status}); see its error above");
+            }
+            if let Ok(res) = agent().get(format!("{}/healthz", self.base)).call() {
                 assert_eq!(res.status(), 200);
-                break;
+                // Still ours: a server of another test on a reused port would
+                // have made this one exit on the bind.
+                std::thread::sleep(Duration::from_millis(50));
+                if let Some(status) = self.child.try_wait().unwrap() {
+                    panic!("laurel exited at start ({status}): its port was taken");
+                }
+                return;
             }
             assert!(Instant::now() < deadline, "server did not come up");
             std::thread::sleep(Duration::from_millis(100));
         }
-        server
     }
 
     /// Sends SIGTERM and waits for a clean exit.
