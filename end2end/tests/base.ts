@@ -139,7 +139,6 @@ export const test = base.extend<Guard>({
       const watched = new Set<Page>();
 
       const checkLoaded = (page: Page) => {
-        if (process.env.LAUREL_E2E_NO_AXE) return;
         const url = page.url();
         if (!url.startsWith('http')) return;
         const key = `html ${pageType(url)}`;
