@@ -10,7 +10,7 @@ pub struct SessionSummary {
 }
 
 /// The signed-in person of this request, or `None` for a visitor.
-#[server]
+#[server(endpoint = "account/session")]
 pub async fn get_session() -> Result<Option<SessionSummary>, AppError> {
     use crate::ssr::auth;
 

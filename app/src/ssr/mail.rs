@@ -297,15 +297,14 @@ pub struct Mailer {
 impl Mailer {
     /// Registers this mailer as the handler of both mail queues.
     pub fn register(self: Arc<Self>, handlers: Handlers) -> Handlers {
-        let holder = Arc::clone(&self);
-        handlers
-            .on(MAIL_QUEUE, move |payload| {
+        [MAIL_QUEUE, HOLDER_MAIL_QUEUE]
+            .into_iter()
+            .fold(handlers, |handlers, queue| {
                 let mailer = Arc::clone(&self);
-                async move { mailer.handle(payload).await }
-            })
-            .on(HOLDER_MAIL_QUEUE, move |payload| {
-                let mailer = Arc::clone(&holder);
-                async move { mailer.handle(payload).await }
+                handlers.on(queue, move |payload| {
+                    let mailer = Arc::clone(&mailer);
+                    async move { mailer.handle(payload).await }
+                })
             })
     }
 
