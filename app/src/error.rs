@@ -30,6 +30,23 @@ pub enum AppError {
     ServerFn(String),
 }
 
+impl AppError {
+    /// The HTTP status this error is answered with (the server's error
+    /// mapping and the pages' status both call this): a refused input 400, a
+    /// taken name 409, a rate limit 429; only real failures are 5xx.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooMany(_) => 429,
+            AppError::Internal | AppError::ServerFn(_) => 500,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -38,11 +55,53 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// A service's refusal keeps its sentence and its kind.
 #[cfg(feature = "ssr")]
-impl From<crate::store::StoreError> for AppError {
-    fn from(e: crate::store::StoreError) -> Self {
+impl From<laurel_service::ServiceError> for AppError {
+    fn from(e: laurel_service::ServiceError) -> Self {
+        use laurel_service::ServiceError as S;
         match e {
-            crate::store::StoreError::Conflict(c) => AppError::Conflict(c.to_string()),
+            S::Invalid(text) => AppError::Invalid(text),
+            S::Conflict(text) => AppError::Conflict(text),
+            S::NotFound => AppError::NotFound,
+            S::Forbidden => AppError::Forbidden,
+            S::TooMany(text) => AppError::TooMany(text),
+            S::Internal => AppError::Internal,
+        }
+    }
+}
+
+/// A refused emailed link (unknown, used, expired): its sentence, as a
+/// refused input.
+#[cfg(feature = "ssr")]
+impl From<laurel_store::TokenProblem> for AppError {
+    fn from(p: laurel_store::TokenProblem) -> Self {
+        AppError::Invalid(p.message().to_owned())
+    }
+}
+
+/// An invitation that cannot be accepted as asked: a refused input.
+#[cfg(feature = "ssr")]
+impl From<laurel_store::AcceptProblem> for AppError {
+    fn from(p: laurel_store::AcceptProblem) -> Self {
+        AppError::Invalid(p.message().to_owned())
+    }
+}
+
+/// A membership change that collides with the organisation's state (the
+/// last privileged user, an existing member…): a conflict.
+#[cfg(feature = "ssr")]
+impl From<laurel_store::MemberProblem> for AppError {
+    fn from(p: laurel_store::MemberProblem) -> Self {
+        AppError::Conflict(p.message().to_owned())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<laurel_store::StoreError> for AppError {
+    fn from(e: laurel_store::StoreError) -> Self {
+        match e {
+            laurel_store::StoreError::Conflict(c) => AppError::Conflict(c.to_string()),
             other => {
                 tracing::error!(error = %other, "store error in a server function");
                 AppError::Internal

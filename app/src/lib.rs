@@ -1,6 +1,11 @@
-//! Laurel's user interface: Leptos components (grouped by page) and the server
-//! functions they call. Compiled twice: with `ssr` into the server binary, with
-//! `hydrate` into the browser's WebAssembly.
+//! Laurel's user interface: the pages ([`pages`], one module per area), shared
+//! components ([`components`]), portal paths ([`paths`]) and the server
+//! functions the pages call ([`server_fns`], in folders by area). Compiled
+//! twice: with `ssr` into the server binary — then server functions run, and
+//! [`ssr`] gives them the request (session, role, uploads) — and with
+//! `hydrate` into the browser's WebAssembly, where server functions are
+//! HTTP calls. The work behind a server function is `laurel_service`; all SQL
+//! is `laurel_store`; neither is compiled for the browser.
 
 // Leptos encodes a page's whole view tree in its type; the designer's is
 // deeper than rustc's default limit of 128.
@@ -9,12 +14,11 @@
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod paths;
 pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
-#[cfg(feature = "ssr")]
-pub mod store;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};

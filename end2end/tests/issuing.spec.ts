@@ -297,13 +297,13 @@ test('a regular user issues too; another organisation sees none of it', async ({
   const headers = { Origin: baseURL };
   for (const [fn, form] of [
     ['issuing/issue_by_hand', { subdomain, template_id: id, recipients: 'x@example.com, X, Y', achieved_on: '2026-01-01', evidence_url: '', evidence_narrative: '' }],
-    ['issuing/template', { subdomain, id }],
-    ['issuing/archive_template', { subdomain, id, archive: 'true' }],
-    ['issuing/register', { subdomain, 'filters[q]': '' }],
+    ['templates/get_template', { subdomain, id }],
+    ['templates/archive_template', { subdomain, id, archive: 'true' }],
+    ['issuing/get_register', { subdomain, 'filters[q]': '' }],
   ] as const) {
     const res = await eve.request.post(`/api/${fn}`, { headers, form, maxRedirects: 0 });
     expect(res.status(), fn).toBe(404);
   }
-  const csv = await eve.request.get(`/api/issuing/register.csv?subdomain=${subdomain}`);
+  const csv = await eve.request.get(`/api/issuing/export_register?subdomain=${subdomain}`);
   expect(csv.status()).toBe(404);
 });

@@ -130,12 +130,12 @@ test('a new colleague joins by invitation as a regular user and is refused user 
   const colleagueId = await userId(boss.page, subdomain, colleague);
   const bossId = await userId(boss.page, subdomain, bossEmail);
   const attempts: [string, Record<string, string>][] = [
-    ['members/list', { subdomain }],
-    ['members/audit', { subdomain }],
+    ['members/get_members', { subdomain }],
+    ['members/get_audit_log', { subdomain }],
     ['members/change_role', { subdomain, user_id: colleagueId, role: 'privileged' }],
     ['members/change_role', { subdomain, user_id: bossId, role: 'regular' }],
-    ['members/remove', { subdomain, user_id: bossId }],
-    ['members/invite', { subdomain, email: 'mole@example.org', role: 'privileged' }],
+    ['members/remove_member', { subdomain, user_id: bossId }],
+    ['members/invite_member', { subdomain, email: 'mole@example.org', role: 'privileged' }],
   ];
   for (const [fn, form] of attempts) {
     const res = await post(col.page, fn, form);
@@ -277,13 +277,13 @@ test('a user of one organisation cannot read or change anything of another', asy
 
   // Server functions, posted directly with A's cookies.
   const attempts: [string, Record<string, string>][] = [
-    ['members/list', { subdomain: bSub }],
-    ['members/audit', { subdomain: bSub }],
-    ['members/invite', { subdomain: bSub, email: aEmail, role: 'privileged' }],
+    ['members/get_members', { subdomain: bSub }],
+    ['members/get_audit_log', { subdomain: bSub }],
+    ['members/invite_member', { subdomain: bSub, email: aEmail, role: 'privileged' }],
     ['members/change_role', { subdomain: bSub, user_id: bId, role: 'regular' }],
-    ['members/remove', { subdomain: bSub, user_id: bId }],
-    ['members/resend', { subdomain: bSub, invitation_id: '1' }],
-    ['members/revoke', { subdomain: bSub, invitation_id: '1' }],
+    ['members/remove_member', { subdomain: bSub, user_id: bId }],
+    ['members/resend_invitation', { subdomain: bSub, invitation_id: '1' }],
+    ['members/revoke_invitation', { subdomain: bSub, invitation_id: '1' }],
   ];
   for (const [fn, form] of attempts) {
     const res = await post(a.page, fn, form);
@@ -296,11 +296,11 @@ test('a user of one organisation cannot read or change anything of another', asy
   const sideways = await post(a.page, 'members/change_role', { subdomain: aSub, user_id: bId, role: 'regular' });
   expect(sideways.ok()).toBe(false);
   expect(await sideways.text()).toContain('That person is not a member of this organisation.');
-  const remove = await post(a.page, 'members/remove', { subdomain: aSub, user_id: bId });
+  const remove = await post(a.page, 'members/remove_member', { subdomain: aSub, user_id: bId });
   expect(remove.ok()).toBe(false);
 
   // Without a session: refused before anything is looked up.
-  const anonymous = await request.post('/api/members/list', { headers: { Origin: baseURL }, form: { subdomain: bSub } });
+  const anonymous = await request.post('/api/members/get_members', { headers: { Origin: baseURL }, form: { subdomain: bSub } });
   expect(anonymous.status()).toBe(401);
 
   // B is untouched: still privileged, no invitation for A's user.

@@ -30,7 +30,7 @@ test('the TOTP helper follows RFC 6238', () => {
 async function enterCode(page: Page, code: string) {
   await page.getByLabel('Code', { exact: true }).fill(code);
   await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/api/verify_login_code')),
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/api/security/verify_login_code')),
     page.getByRole('button', { name: 'Verify' }).click(),
   ]);
 }

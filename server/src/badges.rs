@@ -14,8 +14,8 @@ use axum::{
 };
 use laurel::bake::{self, BakedPayload};
 use laurel::Subdomain;
-use laurel_app::ssr::{documents, ServerContext};
-use laurel_app::store::{AssertionRow, BadgeClassRow, IssuerKeyRow, Organisation};
+use laurel_service::{documents, ServerContext};
+use laurel_store::{AssertionRow, BadgeClassRow, IssuerKeyRow, Organisation};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -78,7 +78,7 @@ impl IntoResponse for Problem {
 
 impl<E: std::fmt::Display> From<E> for Problem
 where
-    E: Into<laurel_app::error::AppError>,
+    E: Into<laurel_service::ServiceError>,
 {
     fn from(e: E) -> Self {
         tracing::error!(error = %e, "badge endpoint failed");
@@ -235,7 +235,7 @@ async fn published_keys(
     if !keys.is_empty() {
         return Ok(keys);
     }
-    laurel_app::ssr::issuing::active_key(&ctx.store, &ctx.master_key, org.id).await?;
+    laurel_service::issuing::active_key(&ctx.store, &ctx.master_key, org.id).await?;
     Ok(ctx.store.issuer_keys(org.id).await?)
 }
 
@@ -310,7 +310,7 @@ async fn revocation_document<T: Serialize>(
     ctx: &ServerContext,
     sub: &str,
     headers: &HeaderMap,
-    document: fn(&laurel_app::ssr::urls::OrgUrls, &[Revoked]) -> T,
+    document: fn(&laurel_service::urls::OrgUrls, &[Revoked]) -> T,
 ) -> Answer {
     let org = organisation(ctx, sub).await?;
     let revoked = ctx.store.revoked_assertions(org.id).await?;

@@ -5,10 +5,10 @@
 use chrono::{Duration, Utc};
 use laurel::award::{Award, Holder};
 use laurel::{Email, Subdomain};
-use laurel_app::error::AppError;
-use laurel_app::ssr::issuing::{Issuer, Source};
-use laurel_app::ssr::ServerContext;
-use laurel_app::store::{AssertionRow, BadgeClassRow, NewBadgeClass, Organisation};
+use laurel_service::issuing::{Issuer, Source};
+use laurel_service::ServerContext;
+use laurel_service::ServiceError;
+use laurel_store::{AssertionRow, BadgeClassRow, NewBadgeClass, Organisation};
 
 /// The demo recipient (README says so).
 pub const HOLDER: &str = "holder@example.com";
@@ -60,7 +60,7 @@ async fn class(
     ctx: &ServerContext,
     org: &Organisation,
     spec: &ClassSpec,
-) -> Result<BadgeClassRow, AppError> {
+) -> Result<BadgeClassRow, ServiceError> {
     if let Some(existing) = ctx.store.badge_class_by_slug(org.id, spec.slug).await? {
         return Ok(existing);
     }
@@ -89,7 +89,7 @@ async fn award(
     class: &BadgeClassRow,
     revoked: bool,
     issued_days_ago: i64,
-) -> Result<AssertionRow, AppError> {
+) -> Result<AssertionRow, ServiceError> {
     let existing = ctx
         .store
         .assertions_for_recipient(org.id, class.id, HOLDER)
@@ -134,7 +134,7 @@ async fn award(
 }
 
 /// Makes (or finds) the demo data; returns `(kind, URL)` lines.
-pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, AppError> {
+pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, ServiceError> {
     let subdomain = Subdomain::parse("demo").expect("a valid constant");
     let org = ctx
         .store

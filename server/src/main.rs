@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use clap::Parser;
 use laurel::crypto::MasterKey;
-use laurel_app::ssr::{batches, jobs, mail, ServerContext};
-use laurel_app::store::{Store, StoreError};
+use laurel_service::{batches, jobs, mail, ServerContext};
+use laurel_store::{Store, StoreError};
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 use tracing_subscriber::{fmt, EnvFilter};
@@ -51,7 +51,7 @@ enum StartupError {
         reason: std::io::Error,
     },
     #[error("The demonstration data could not be created: {0}")]
-    Demo(laurel_app::error::AppError),
+    Demo(laurel_service::ServiceError),
     /// A mail setting (LAUREL_SMTP_URL, LAUREL_MAIL_FROM) or address; the
     /// text names it.
     #[error("{0}")]

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use axum::{extract::State, http::StatusCode, middleware, routing::get, Router};
 use http::{HeaderValue, Request};
-use laurel_app::{error::AppError, shell, ssr::ServerContext, App};
+use laurel_app::{error::AppError, shell, App};
+use laurel_service::ServerContext;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
@@ -189,15 +190,8 @@ async fn server_fn_error_status(
         return axum::response::Response::from_parts(parts, axum::body::Body::empty());
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = match error {
-            AppError::Invalid(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -1,7 +1,7 @@
 //! The router's state: Leptos' options plus the context server functions use.
 
 use axum::extract::FromRef;
-use laurel_app::ssr::ServerContext;
+use laurel_service::ServerContext;
 use leptos::prelude::LeptosOptions;
 
 #[derive(Clone)]

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use laurel::crypto::MasterKey;
-use laurel::Subdomain;
-use laurel_app::ssr::batches::create_batch;
-use laurel_app::store::{
+use laurel::{BatchStatus, Subdomain};
+use laurel_service::batches::create_batch;
+use laurel_store::{
     month_key, testing::TestDatabase, BatchCounts, RegisterQuery, Store, TemplateDesign,
 };
 
@@ -69,7 +69,7 @@ fn prepare(url: &str) -> (i64, i64) {
     })
 }
 
-fn counts(url: &str, batch: i64) -> (BatchCounts, String) {
+fn counts(url: &str, batch: i64) -> (BatchCounts, BatchStatus) {
     block_on(async {
         let store = Store::connect(url).await.unwrap();
         let c = store.batch_counts(batch).await.unwrap();
@@ -107,7 +107,7 @@ fn survives_a_crash(url: &str, tag: &str) {
     server.child.kill().unwrap(); // SIGKILL: no shutdown, no cleanup
     server.child.wait().unwrap();
     let (at_crash, status) = counts(url, batch);
-    assert_eq!(status, "running");
+    assert_eq!(status, BatchStatus::Running);
     assert!(
         at_crash.issued < ROWS as i64,
         "the crash came too late to prove anything: {at_crash:?}"
@@ -119,7 +119,7 @@ fn survives_a_crash(url: &str, tag: &str) {
     let mut progress = (Instant::now(), -1);
     let done = loop {
         let (c, status) = counts(url, batch);
-        if status == "done" {
+        if status == BatchStatus::Done {
             break c;
         }
         if c.issued > progress.1 {

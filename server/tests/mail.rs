@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use common::*;
-use laurel_app::store::{testing::TestDatabase, Job, Store};
+use laurel_store::{testing::TestDatabase, Job, Store};
 use serde_json::Value;
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {

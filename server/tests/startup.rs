@@ -8,7 +8,7 @@ use std::net::TcpListener;
 use std::process::Output;
 
 use common::*;
-use laurel_app::store::testing::TestDatabase;
+use laurel_store::testing::TestDatabase;
 
 /// Asserts the command failed with exactly one line on stderr that contains
 /// `expected`, and no panic.

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::style::INPUT;
 use crate::error::AppError;
 
 /// A labelled input. `name` is the server function argument it fills.
@@ -27,11 +28,22 @@ pub fn Field(
                 required=required
                 value=value
                 aria-describedby=hint_id.clone()
-                class="mt-1 w-full rounded border border-stone-300 px-3 py-2"
+                class=INPUT
             />
             {hint.map(|h| view! { <p id=hint_id class="mt-1 text-xs text-stone-600">{h}</p> })}
         </div>
     }
+}
+
+/// The error of the last plain (JavaScript-free) submission of the form of
+/// server function `F`, which the server sent back in the page's URL
+/// (`?__path=…&__err=…`); `None` when that error belongs to another form.
+/// Multipart forms post without an `ActionForm`, so they read it here.
+pub fn url_error<F: leptos::server_fn::ServerFn>() -> Option<AppError> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<leptos::server::ServerActionError>()
+        .filter(|e| e.path() == F::PATH)
+        .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
 }
 
 /// The error of the last submission of an action, as an alert.
@@ -47,6 +59,3 @@ pub fn ActionError(error: Signal<Option<AppError>>) -> impl IntoView {
         })
     }
 }
-
-pub const BUTTON: &str =
-    "rounded bg-emerald-700 px-4 py-2 font-medium text-white hover:bg-emerald-800";

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
 use crate::server_fns::{
-    get_session::{get_session, SessionSummary},
-    logout::Logout,
+    account::get_session::{get_session, SessionSummary},
+    account::logout::Logout,
 };
 
 #[component]

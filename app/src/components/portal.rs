@@ -1,20 +1,12 @@
 //! Pieces of the organisation pages (`/portal/:subdomain/…`): navigation,
-//! the refusal panel, the subdomain parameter and shared classes.
+//! the refusal panel and the subdomain parameter.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::style::ALERT;
 use crate::error::AppError;
-
-pub const SECONDARY: &str = "rounded border border-stone-300 px-3 py-1 text-sm";
-pub const CARD: &str = "space-y-4 rounded border border-stone-200 bg-white p-4";
-pub const ALERT: &str = "rounded border border-red-200 bg-red-50 px-3 py-2 text-red-800";
-pub const NOTICE: &str =
-    "rounded border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900";
-pub const TABLE: &str = "w-full border-collapse text-left text-sm";
-pub const CELL: &str = "border-b border-stone-200 px-2 py-2 align-top";
-pub const INPUT: &str = "mt-1 w-full rounded border border-stone-300 px-3 py-2";
-pub const LABEL: &str = "block text-sm font-semibold";
+use crate::paths::portal;
 
 /// The error of an action's latest outcome.
 pub fn error_of(
@@ -61,6 +53,54 @@ pub fn refusal(error: AppError) -> AnyView {
     .into_any()
 }
 
+/// The page's data once `data` has loaded, rendered by `ok`, or the refusal
+/// panel when the server refused (not found, forbidden, not signed in…): the
+/// scaffolding of every portal page. The server waits for it
+/// (`SsrMode::Async`), so the HTML is complete without JavaScript.
+pub fn loaded<T, V, F>(data: Resource<Result<T, AppError>>, ok: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let ok = ok.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => ok(value).into_any(),
+                        Err(e) => refusal(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// [`loaded`] for pages whose data reloads after an action: the old content
+/// stays until the new one is there (`Transition`).
+pub fn reloaded<T, V, F>(data: Resource<Result<T, AppError>>, ok: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let ok = ok.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => ok(value).into_any(),
+                        Err(e) => refusal(e),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// The organisation's navigation; `current` is the label of this page.
 pub fn org_nav(subdomain: &str, current: &'static str) -> impl IntoView {
     let link = |href: String, label: &'static str| {
@@ -78,13 +118,13 @@ pub fn org_nav(subdomain: &str, current: &'static str) -> impl IntoView {
     view! {
         <nav class="flex flex-wrap gap-4 text-sm" aria-label="Organisation">
             <a href="/portal" class="underline">"Portal"</a>
-            {link(format!("/portal/{subdomain}"), "Dashboard")}
-            {link(format!("/portal/{subdomain}/templates"), "Templates")}
-            {link(format!("/portal/{subdomain}/batches"), "CSV batches")}
-            {link(format!("/portal/{subdomain}/badges"), "Issued badges")}
-            {link(format!("/portal/{subdomain}/users"), "Users")}
-            {link(format!("/portal/{subdomain}/audit"), "Audit log")}
-            {link(format!("/portal/{subdomain}/settings"), "Settings")}
+            {link(portal(subdomain).home(), "Dashboard")}
+            {link(portal(subdomain).templates(), "Templates")}
+            {link(portal(subdomain).batches(), "CSV batches")}
+            {link(portal(subdomain).badges(), "Issued badges")}
+            {link(portal(subdomain).users(), "Users")}
+            {link(portal(subdomain).audit(), "Audit log")}
+            {link(portal(subdomain).settings(), "Settings")}
         </nav>
     }
 }

@@ -6,14 +6,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form::{ActionError, Field, BUTTON};
+use crate::components::form::{ActionError, Field};
 use crate::components::portal::error_of;
-use crate::server_fns::activate::Activate;
-use crate::server_fns::check_signup_token::check_signup_token;
-use crate::server_fns::get_portal::get_portal;
-use crate::server_fns::login::Login;
-use crate::server_fns::request_signup::RequestSignup;
-use crate::server_fns::sign_out_everywhere::SignOutEverywhere;
+use crate::components::style::{BUTTON, SECONDARY};
+use crate::paths::public_page;
+use crate::server_fns::account::activate::Activate;
+use crate::server_fns::account::check_signup_token::check_signup_token;
+use crate::server_fns::account::get_portal::get_portal;
+use crate::server_fns::account::login::Login;
+use crate::server_fns::account::request_signup::RequestSignup;
+use crate::server_fns::account::sign_out_everywhere::SignOutEverywhere;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
@@ -146,23 +148,23 @@ pub fn PortalPage() -> impl IntoView {
                                         <p class="font-semibold">{o.name}</p>
                                         <p class="text-sm text-stone-600">
                                             <span class="font-mono">{o.subdomain.clone()}</span>
-                                            " · role: " <span data-testid="role">{o.role.clone()}</span>
+                                            " · role: " <span data-testid="role">{o.role.as_str()}</span>
                                         </p>
-                                        <a href=format!("/portal/{}", o.subdomain) class="text-sm underline">"Dashboard"</a>
-                                        " · " <a href=format!("/portal/{}/templates", o.subdomain) class="text-sm underline">"Templates"</a>
-                                        " · " <a href=format!("/portal/{}/badges", o.subdomain) class="text-sm underline">"Issued badges"</a>
-                                        " · " <a href=format!("/o/{}", o.subdomain) class="text-sm underline">"Public page"</a>
-                                        {(o.role == "privileged").then(|| view! {
-                                            " · " <a href=format!("/portal/{}/users", o.subdomain) class="text-sm underline">"Users"</a>
-                                            " · " <a href=format!("/portal/{}/audit", o.subdomain) class="text-sm underline">"Audit log"</a>
-                                            " · " <a href=format!("/portal/{}/settings", o.subdomain) class="text-sm underline">"Settings"</a>
+                                        <a href=crate::paths::portal(&o.subdomain).home() class="text-sm underline">"Dashboard"</a>
+                                        " · " <a href=crate::paths::portal(&o.subdomain).templates() class="text-sm underline">"Templates"</a>
+                                        " · " <a href=crate::paths::portal(&o.subdomain).badges() class="text-sm underline">"Issued badges"</a>
+                                        " · " <a href=public_page(&o.subdomain) class="text-sm underline">"Public page"</a>
+                                        {(o.role == laurel::Role::Privileged).then(|| view! {
+                                            " · " <a href=crate::paths::portal(&o.subdomain).users() class="text-sm underline">"Users"</a>
+                                            " · " <a href=crate::paths::portal(&o.subdomain).audit() class="text-sm underline">"Audit log"</a>
+                                            " · " <a href=crate::paths::portal(&o.subdomain).settings() class="text-sm underline">"Settings"</a>
                                         })}
                                     </li>
                                 }).collect_view()}
                             </ul>
                             <div class="flex gap-3">
                                 <ActionForm action=everywhere>
-                                    <button type="submit" class="rounded border border-stone-300 px-4 py-2">"Sign out everywhere"</button>
+                                    <button type="submit" class=SECONDARY>"Sign out everywhere"</button>
                                 </ActionForm>
                             </div>
                         </section>

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
+use crate::components::style::BUTTON;
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
@@ -115,7 +117,7 @@ fn SubdomainChecker() -> impl IntoView {
                 />
                 <button
                     type="submit"
-                    class="rounded bg-emerald-700 px-4 py-2 font-medium text-white hover:bg-emerald-800"
+                    class=BUTTON
                 >
                     "Check"
                 </button>

@@ -5,7 +5,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::pages::not_found::NotFound;
-use crate::server_fns::get_organisation::{get_organisation, OrganisationView};
+use crate::server_fns::public::get_organisation::{get_organisation, OrganisationView};
 
 #[component]
 pub fn OrganisationPage() -> impl IntoView {

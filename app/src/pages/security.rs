@@ -8,25 +8,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form::{ActionError, Field, BUTTON};
+use crate::components::form::{ActionError, Field};
 use crate::components::portal::error_of;
+use crate::components::style::{ALERT, BUTTON, CARD, NOTICE, SECONDARY};
 use crate::error::AppError;
-use crate::server_fns::change_password::ChangePassword;
-use crate::server_fns::check_reset_token::check_reset_token;
-use crate::server_fns::disable_mfa::DisableMfa;
-use crate::server_fns::enable_mfa::EnableMfa;
-use crate::server_fns::get_security::{get_security, SecurityView};
-use crate::server_fns::request_password_reset::RequestPasswordReset;
-use crate::server_fns::reset_password::ResetPassword;
-use crate::server_fns::start_mfa_setup::StartMfaSetup;
-use crate::server_fns::take_recovery_codes::take_recovery_codes;
-use crate::server_fns::verify_login_code::VerifyLoginCode;
-
-const SECONDARY: &str = "rounded border border-stone-300 px-4 py-2";
-const NOTICE: &str =
-    "rounded border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900";
-const ALERT: &str = "rounded border border-red-200 bg-red-50 px-3 py-2 text-red-800";
-const CARD: &str = "space-y-4 rounded border border-stone-200 bg-white p-4";
+use crate::server_fns::security::change_password::ChangePassword;
+use crate::server_fns::security::check_reset_token::check_reset_token;
+use crate::server_fns::security::disable_mfa::DisableMfa;
+use crate::server_fns::security::enable_mfa::EnableMfa;
+use crate::server_fns::security::get_security::{get_security, SecurityView};
+use crate::server_fns::security::request_password_reset::RequestPasswordReset;
+use crate::server_fns::security::reset_password::ResetPassword;
+use crate::server_fns::security::start_mfa_setup::StartMfaSetup;
+use crate::server_fns::security::take_recovery_codes::take_recovery_codes;
+use crate::server_fns::security::verify_login_code::VerifyLoginCode;
 
 fn please_sign_in() -> AnyView {
     view! {

@@ -3,18 +3,17 @@
 //! for the public profile. Privileged members only (enforced on the server).
 
 use leptos::prelude::*;
-use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::form::{ActionError, BUTTON};
+use crate::components::form::{url_error, ActionError};
 use crate::components::portal::error_of;
-use crate::error::AppError;
-use crate::server_fns::get_org_settings::{get_org_settings, OrgSettings};
-use crate::server_fns::remove_org_image::RemoveOrgImage;
-use crate::server_fns::save_org_profile::SaveOrgProfile;
-use crate::server_fns::upload_org_image::UploadOrgImage;
+use crate::components::style::{BUTTON, INPUT, SECONDARY};
+use crate::server_fns::settings::get_org_settings::{get_org_settings, OrgSettings};
+use crate::server_fns::settings::remove_org_image::RemoveOrgImage;
+use crate::server_fns::settings::save_org_profile::SaveOrgProfile;
+use crate::server_fns::settings::upload_org_image::UploadOrgImage;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -63,7 +62,7 @@ fn Social(
                     name=name
                     type=kind
                     value=value
-                    class="mt-1 w-full rounded border border-stone-300 px-3 py-2"
+                    class=INPUT
                 />
             </div>
             <label class="flex items-center gap-2 pb-2 text-sm">
@@ -80,11 +79,7 @@ fn SettingsForms(s: OrgSettings) -> impl IntoView {
     let remove = ServerAction::<RemoveOrgImage>::new();
     // The upload is a plain multipart form (it works the same with or
     // without JavaScript); its error comes back in the URL, read here.
-    let upload_error = Signal::stored(
-        use_context::<leptos::server::ServerActionError>()
-            .filter(|e| e.path() == <UploadOrgImage as ServerFn>::PATH)
-            .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err())),
-    );
+    let upload_error = Signal::stored(url_error::<UploadOrgImage>());
     let saved = use_query_map().read_untracked().get("saved").is_some();
     let upload_url = <UploadOrgImage as ServerFn>::url();
     let remove_sub = s.subdomain.clone();
@@ -119,7 +114,7 @@ fn SettingsForms(s: OrgSettings) -> impl IntoView {
                 {s.image_url.is_some().then(move || view! {
                     <ActionForm action=remove>
                         <input type="hidden" name="subdomain" value=remove_sub />
-                        <button type="submit" class="rounded border border-stone-300 px-3 py-1 text-sm">"Remove image"</button>
+                        <button type="submit" class=SECONDARY>"Remove image"</button>
                     </ActionForm>
                 })}
             </section>
@@ -130,7 +125,7 @@ fn SettingsForms(s: OrgSettings) -> impl IntoView {
                     <input type="hidden" name="subdomain" value=s.subdomain.clone() />
                     <div>
                         <label for="summary" class="block text-sm font-semibold">"Summary"</label>
-                        <textarea id="summary" name="summary" rows="4" class="mt-1 w-full rounded border border-stone-300 px-3 py-2">
+                        <textarea id="summary" name="summary" rows="4" class=INPUT>
                             {s.summary.clone()}
                         </textarea>
                     </div>

@@ -7,7 +7,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::pages::not_found::NotFound;
-use crate::server_fns::get_assertion::{get_assertion, AssertionView, BadgeStatus};
+use laurel::BadgeStatus;
+
+use crate::server_fns::public::get_assertion::{get_assertion, AssertionView};
 
 #[component]
 pub fn VerifyPage() -> impl IntoView {
@@ -37,9 +39,13 @@ pub fn VerifyPage() -> impl IntoView {
 }
 
 #[component]
-fn StatusBanner(status: BadgeStatus, expires: Option<String>) -> impl IntoView {
+fn StatusBanner(
+    status: BadgeStatus,
+    reason: Option<String>,
+    expires: Option<String>,
+) -> impl IntoView {
     let (class, title, detail) = match status {
-        BadgeStatus::Valid => (
+        BadgeStatus::Active => (
             "border-emerald-300 bg-emerald-50 text-emerald-900",
             "Valid".to_owned(),
             match expires {
@@ -47,7 +53,7 @@ fn StatusBanner(status: BadgeStatus, expires: Option<String>) -> impl IntoView {
                 None => "This badge was issued by its issuer and does not expire.".to_owned(),
             },
         ),
-        BadgeStatus::Revoked { reason } => (
+        BadgeStatus::Revoked => (
             "border-red-300 bg-red-50 text-red-900",
             "Revoked".to_owned(),
             format!(
@@ -95,7 +101,7 @@ fn Verification(a: AssertionView) -> impl IntoView {
                 class="rounded-lg"
             />
             <div class="space-y-5">
-                <StatusBanner status=a.status.clone() expires=a.expires.clone() />
+                <StatusBanner status=a.status reason=a.revocation_reason.clone() expires=a.expires.clone() />
                 <header>
                     <h1 class="text-3xl font-bold">{a.badge_name.clone()}</h1>
                     <p class="mt-1 text-stone-600">

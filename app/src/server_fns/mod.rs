@@ -1,56 +1,16 @@
-//! Server functions, one per file. Each checks its input, calls the store or
-//! the core library, and returns plain data for the components.
+//! Server functions, grouped in folders by area. Each file holds one
+//! `#[server]` function of the same name, answered at `/api/<area>/<name>`
+//! (its `endpoint`), so a URL seen in the browser or a log leads to its file:
+//! `/api/issuing/get_register` is `server_fns/issuing/get_register.rs`. Each
+//! checks its input and the caller's role (`ssr::access::require_role` first,
+//! when organisation-scoped), calls `laurel_service` or `laurel_store`, and
+//! returns plain data for the components.
 
-pub mod accept_badge;
-pub mod accept_invite;
-pub mod accept_invite_existing;
-pub mod activate;
-pub mod archive_template;
-pub mod batch_results;
-pub mod change_password;
-pub mod change_role;
-pub mod check_invite;
-pub mod check_reset_token;
-pub mod check_signup_token;
-pub mod confirm_batch;
-pub mod disable_mfa;
-pub mod duplicate_template;
-pub mod enable_mfa;
-pub mod export_register;
-pub mod get_assertion;
-pub mod get_audit_log;
-pub mod get_batch;
-pub mod get_batches;
-pub mod get_claim;
-pub mod get_dashboard;
-pub mod get_issued_badge;
-pub mod get_members;
-pub mod get_org_settings;
-pub mod get_organisation;
-pub mod get_portal;
-pub mod get_register;
-pub mod get_security;
-pub mod get_session;
-pub mod get_template;
-pub mod get_templates;
-pub mod invite_member;
-pub mod issue_by_hand;
-pub mod login;
-pub mod logout;
-pub mod remove_member;
-pub mod remove_org_image;
-pub mod request_password_reset;
-pub mod request_signup;
-pub mod resend_badge_mail;
-pub mod resend_invitation;
-pub mod reset_password;
-pub mod revoke_badge;
-pub mod revoke_invitation;
-pub mod save_org_profile;
-pub mod save_template;
-pub mod sign_out_everywhere;
-pub mod start_mfa_setup;
-pub mod take_recovery_codes;
-pub mod upload_batch;
-pub mod upload_org_image;
-pub mod verify_login_code;
+pub mod account;
+pub mod claim;
+pub mod issuing;
+pub mod members;
+pub mod public;
+pub mod security;
+pub mod settings;
+pub mod templates;

@@ -9,7 +9,8 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::store::{Membership, Role, SessionUser};
+use laurel::Role;
+use laurel_store::{Membership, SessionUser};
 
 /// The signed-in user and their membership in the organisation with this
 /// subdomain, when their role includes `needed`.
@@ -38,7 +39,7 @@ async fn check(subdomain: &str, needed: Role) -> Result<(SessionUser, Membership
         tracing::info!(user = user.user_id, subdomain = %subdomain, "not a member: refused");
         return Err(AppError::NotFound);
     };
-    if !membership.role().includes(needed) {
+    if !membership.role.includes(needed) {
         tracing::warn!(
             user = user.user_id,
             subdomain = %subdomain,
@@ -55,12 +56,14 @@ async fn check(subdomain: &str, needed: Role) -> Result<(SessionUser, Membership
 /// post is left alone: it is answered with a redirect that carries the error
 /// back to the page.
 fn refusal_status(e: &AppError) {
-    let status = match e {
-        AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => http::StatusCode::FORBIDDEN,
-        AppError::NotFound => http::StatusCode::NOT_FOUND,
-        _ => return,
-    };
+    if !matches!(
+        e,
+        AppError::Unauthorized | AppError::Forbidden | AppError::NotFound
+    ) {
+        return;
+    }
+    let status =
+        http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
         parts.method == http::Method::POST
             && parts

@@ -1,100 +1,21 @@
-//! Authentication building blocks: password hashing (argon2id), password
-//! strength (zxcvbn), emailed tokens, server-side session cookies, the
-//! client's IP, rate limits and the current user of a request.
+//! The request side of authentication: the session cookie, the client's IP
+//! and user agent, and the signed-in user of this request. Passwords, tokens
+//! and rate limits are `laurel_service::accounts`.
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use base64::Engine as _;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use cookie::{Cookie, SameSite};
+use laurel_service::accounts::{token_hash, SESSION_IDLE};
+use laurel_service::mfa::CHALLENGE_TTL;
+use laurel_store::SessionUser;
 use leptos::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
-use crate::store::{SessionUser, Store};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "laurel_session";
-/// How long a session lives without use (sliding).
-pub const SESSION_IDLE: Duration = Duration::days(14);
-/// How long an emailed sign-up link stays valid.
-pub const SIGNUP_LINK_TTL: Duration = Duration::hours(24);
-/// Shortest password accepted, whatever its score.
-pub const MIN_PASSWORD_CHARS: usize = 10;
-
-/// An argon2id hash (PHC string) of `password`, with the crate's defaults
-/// (OWASP's recommended m = 19 MiB, t = 2, p = 1) and a random salt.
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            AppError::Internal
-        })
-}
-
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
-}
-
-/// A hash to verify against when the account does not exist, so a wrong
-/// email takes as long as a wrong password (no account enumeration by timing).
-pub fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        hash_password("not a real password, only a timing decoy").unwrap_or_default()
-    })
-}
-
-/// Refuses passwords that are short or easy to guess (zxcvbn score < 3),
-/// saying why and what would be better.
-pub fn check_password_strength(password: &str, user_inputs: &[&str]) -> Result<(), AppError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::Invalid(format!(
-            "Use a password of at least {MIN_PASSWORD_CHARS} characters."
-        )));
-    }
-    if password.chars().count() > 256 {
-        return Err(AppError::Invalid(
-            "Use a password of at most 256 characters.".into(),
-        ));
-    }
-    let entropy = zxcvbn::zxcvbn(password, user_inputs);
-    if (entropy.score() as u8) < 3 {
-        let mut message = "This password is too easy to guess.".to_owned();
-        if let Some(feedback) = entropy.feedback() {
-            if let Some(w) = feedback.warning() {
-                message.push(' ');
-                message.push_str(&w.to_string());
-            }
-            for s in feedback.suggestions() {
-                message.push(' ');
-                message.push_str(&s.to_string());
-            }
-        }
-        if !message.ends_with('.') {
-            message.push('.');
-        }
-        return Err(AppError::Invalid(message));
-    }
-    Ok(())
-}
-
-/// A new random token (256 bits, base64url) and the hash that is stored.
-pub fn new_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    aws_lc_rs::rand::fill(&mut bytes).expect("the system random number generator works");
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let hash = token_hash(&token);
-    (token, hash)
-}
-
-/// The stored form of a token: hex SHA-256 (tokens are random, so no salt).
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.trim().as_bytes()))
-}
+/// The cookie of a sign-in waiting for its second step. It is read by the
+/// second step only and grants nothing else.
+pub const CHALLENGE_COOKIE: &str = "laurel_2fa";
 
 fn response() -> Option<leptos_axum::ResponseOptions> {
     use_context::<leptos_axum::ResponseOptions>()
@@ -186,24 +107,6 @@ pub fn user_agent() -> String {
         .collect()
 }
 
-/// Counts an attempt against `key`; refuses with "try again in N s" once
-/// more than `limit` attempts were made in the window.
-pub async fn rate_limit(
-    store: &Store,
-    key: &str,
-    limit: i64,
-    window_secs: i64,
-) -> Result<(), AppError> {
-    let (count, retry_in) = store.hit_rate_limit(key, window_secs).await?;
-    if count > limit {
-        tracing::warn!(key, count, "rate limit reached");
-        return Err(AppError::TooMany(format!(
-            "Too many attempts. Try again in {retry_in} s."
-        )));
-    }
-    Ok(())
-}
-
 /// The signed-in user of this request, if the session is live.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let Some(token) = session_token() else {
@@ -228,49 +131,52 @@ pub async fn require_user() -> Result<SessionUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthorized)
 }
 
-/// When a new session made now expires.
-pub fn session_expiry() -> DateTime<Utc> {
-    Utc::now() + SESSION_IDLE
+fn set_cookie(cookie: Cookie<'_>) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie.to_string()),
+    ) {
+        res.append_header(http::header::SET_COOKIE, value);
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Sets the cookie of a sign-in waiting for its second step (HttpOnly,
+/// SameSite=Lax, Secure on https, 10 minutes).
+pub fn set_challenge_cookie(token: &str, secure: bool) {
+    set_cookie(
+        Cookie::build((CHALLENGE_COOKIE, token.to_owned()))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .max_age(cookie::time::Duration::seconds(CHALLENGE_TTL.num_seconds()))
+            .build(),
+    );
+}
 
-    #[test]
-    fn passwords_hash_and_verify() {
-        let h = hash_password("correct horse battery staple").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password(&h, "correct horse battery staple"));
-        assert!(!verify_password(&h, "correct horse battery stapler"));
-        assert!(!verify_password("not a hash", "x"));
-    }
+pub fn clear_challenge_cookie(secure: bool) {
+    set_cookie(
+        Cookie::build((CHALLENGE_COOKIE, ""))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .max_age(cookie::time::Duration::ZERO)
+            .build(),
+    );
+}
 
-    #[test]
-    fn weak_passwords_are_refused_with_a_reason() {
-        let short = check_password_strength("abc", &[]).unwrap_err().to_string();
-        assert!(short.contains("at least 10 characters"), "{short}");
-        let weak = check_password_strength("password123", &[])
-            .unwrap_err()
-            .to_string();
-        assert!(
-            weak.starts_with("This password is too easy to guess."),
-            "{weak}"
-        );
-        let personal =
-            check_password_strength("ada.lovelace@example.org", &["ada.lovelace@example.org"]);
-        assert!(personal.is_err(), "user inputs count against the password");
-        assert!(check_password_strength("tulip-gravel-orbit-93-lantern", &[]).is_ok());
-    }
-
-    #[test]
-    fn tokens_are_random_and_stored_hashed() {
-        let (t1, h1) = new_token();
-        let (t2, _) = new_token();
-        assert_ne!(t1, t2);
-        assert_eq!(t1.len(), 43);
-        assert_eq!(h1, token_hash(&t1));
-        assert_eq!(h1.len(), 64);
-        assert_ne!(h1, t1);
-    }
+/// The challenge token the browser sent, if any.
+pub fn challenge_token() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == CHALLENGE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
 }

@@ -1,65 +1,18 @@
-//! Server-side helpers shared by server functions and components: the one
-//! place that reads the request context.
+//! The request side of the server: the one place that reads the Leptos
+//! request context — the [`ServerContext`] the server provides, the session
+//! cookie and the signed-in user ([`auth`]), organisation roles ([`access`]),
+//! multipart uploads ([`uploads`]), downloads, the page's HTTP status and the
+//! CSP nonce. Everything else the server does is `laurel_service`, and all
+//! SQL is `laurel_store`.
 
 pub mod access;
 pub mod auth;
-pub mod batches;
-pub mod documents;
-pub mod invitations;
-pub mod issuing;
-pub mod jobs;
-pub mod mail;
-pub mod mfa;
-pub mod register;
-pub mod templates;
 pub mod uploads;
-pub mod urls;
 
-use std::sync::Arc;
-
-use laurel::crypto::MasterKey;
-use laurel::Subdomain;
+use laurel_service::ServerContext;
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::store::Store;
-
-/// What every server function may use, provided by the server for each
-/// request (`leptos_routes_with_context`).
-#[derive(Clone)]
-pub struct ServerContext {
-    pub store: Store,
-    /// Public base URL without trailing slash, e.g. `https://badges.example.org`.
-    pub public_url: Arc<str>,
-    /// Seals and opens issuers' private keys.
-    pub master_key: Arc<MasterKey>,
-    /// Take the client address from `X-Forwarded-For` (behind a proxy).
-    pub trust_forwarded_for: bool,
-    /// Wildcard base domain: organisations live at `{subdomain}.{this}`.
-    pub base_domain: Option<Arc<str>>,
-}
-
-impl ServerContext {
-    /// True when the public URL is https (cookies get `Secure`).
-    pub fn https(&self) -> bool {
-        self.public_url.starts_with("https://")
-    }
-}
-
-impl ServerContext {
-    /// The public base URL of an organisation's pages and badges (path-based).
-    pub fn organisation_url(&self, subdomain: &Subdomain) -> String {
-        self.urls(subdomain.as_str()).home()
-    }
-
-    /// Every public URL of an organisation's badges.
-    pub fn urls(&self, subdomain: &str) -> urls::OrgUrls {
-        match &self.base_domain {
-            Some(domain) => urls::OrgUrls::on_host(&self.public_url, domain, subdomain),
-            None => urls::OrgUrls::new(&self.public_url, subdomain),
-        }
-    }
-}
 
 /// The request's [`ServerContext`].
 pub fn context() -> Result<ServerContext, AppError> {

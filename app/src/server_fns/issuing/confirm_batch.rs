@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Starts issuing a previewed batch (`action` "confirm") or discards it
+/// (`action` "cancel").
+#[server(endpoint = "issuing/confirm_batch")]
+pub async fn confirm_batch(subdomain: String, id: i64, action: String) -> Result<(), AppError> {
+    use crate::ssr::{access::require_role, auth, context};
+    use laurel::AuditEvent;
+    use laurel::Role;
+    use laurel_store::Audit;
+
+    let (user, m) = require_role(&subdomain, Role::Regular).await?;
+    let ctx = context()?;
+    let done = match action.as_str() {
+        "confirm" => ctx.store.confirm_batch(m.organisation_id, id).await?,
+        "cancel" => ctx.store.cancel_batch(m.organisation_id, id).await?,
+        _ => return Err(AppError::Invalid("Unknown action.".into())),
+    };
+    if !done {
+        return Err(AppError::Conflict(
+            "This batch is no longer waiting for confirmation.".into(),
+        ));
+    }
+    ctx.store
+        .audit(Audit {
+            organisation_id: Some(m.organisation_id),
+            user_id: Some(user.user_id),
+            event: if action == "confirm" {
+                AuditEvent::BatchConfirmed
+            } else {
+                AuditEvent::BatchCancelled
+            },
+            detail: id.to_string(),
+            ip: &auth::client_ip(),
+        })
+        .await?;
+    leptos_axum::redirect(&crate::paths::portal(&m.subdomain).batch(id));
+    Ok(())
+}

@@ -1,0 +1,105 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Everything the public verification page of an assertion shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssertionView {
+    /// Where the assertion stands today.
+    pub status: laurel::BadgeStatus,
+    /// The issuer's reason, when it is revoked and they gave one.
+    pub revocation_reason: Option<String>,
+    pub page_url: String,
+    pub badge_name: String,
+    pub badge_description: String,
+    pub criteria_narrative: Option<String>,
+    pub criteria_url: Option<String>,
+    pub image_url: String,
+    pub issuer_name: String,
+    pub issuer_url: String,
+    pub recipient_masked: String,
+    pub issued_on: String,
+    pub expires: Option<String>,
+    pub evidence_url: Option<String>,
+    pub evidence_narrative: Option<String>,
+    pub json_url: String,
+    pub jws_url: String,
+    pub credential_url: String,
+    pub jwt_url: String,
+    pub baked_url: String,
+}
+
+/// `holder@example.com` → `h•••••@example.com`: enough for the holder to
+/// recognise, not enough for a harvester.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••••@{domain}")
+        }
+        None => "•••••".to_owned(),
+    }
+}
+
+#[server(endpoint = "public/get_assertion")]
+pub async fn get_assertion(
+    subdomain: String,
+    slug: String,
+) -> Result<Option<AssertionView>, AppError> {
+    let Ok(subdomain) = laurel::Subdomain::parse(&subdomain) else {
+        return Ok(None);
+    };
+    let ctx = crate::ssr::context()?;
+    let Some(org) = ctx.store.organisation_by_subdomain(&subdomain).await? else {
+        return Ok(None);
+    };
+    let Some(a) = ctx.store.assertion_by_slug(org.id, &slug).await? else {
+        return Ok(None);
+    };
+    let class = ctx
+        .store
+        .badge_class_by_id(a.badge_class_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let urls = ctx.urls(&org.subdomain);
+    let status = laurel::BadgeStatus::at(a.revoked_at, a.expires_at, chrono::Utc::now());
+    let date = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %B %Y").to_string();
+    Ok(Some(AssertionView {
+        status,
+        revocation_reason: a
+            .revocation_reason
+            .clone()
+            .filter(|_| a.revoked_at.is_some()),
+        page_url: urls.assertion(&a.slug),
+        badge_name: class.name.clone(),
+        badge_description: class.description.clone(),
+        criteria_narrative: class.criteria_narrative.clone(),
+        criteria_url: class.criteria_url.clone(),
+        image_url: urls.badge_image(&class.slug),
+        issuer_name: org.name.clone(),
+        issuer_url: urls.home(),
+        recipient_masked: mask_email(&a.recipient_email),
+        issued_on: date(a.issued_on),
+        expires: a.expires_at.map(date),
+        evidence_url: a.evidence_url.clone(),
+        evidence_narrative: a.evidence_narrative.clone(),
+        json_url: urls.assertion_json(&a.slug),
+        jws_url: urls.assertion_jws(&a.slug),
+        credential_url: urls.credential(&a.slug),
+        jwt_url: urls.credential_jwt(&a.slug),
+        baked_url: urls.baked(&a.slug, &class.image_type),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_email;
+
+    #[test]
+    fn emails_are_masked() {
+        assert_eq!(mask_email("holder@example.com"), "h•••••@example.com");
+        assert_eq!(mask_email("ünï@x.org"), "ü•••••@x.org");
+        assert_eq!(mask_email("nonsense"), "•••••");
+    }
+}

@@ -1,0 +1,57 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What a visitor sees of an organisation on its public page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationView {
+    pub subdomain: String,
+    pub name: String,
+    /// The organisation's public base URL (path- or host-based).
+    pub public_url: String,
+    pub summary: String,
+    pub image_url: Option<String>,
+    /// `(network, link text, URL)` of the links its owners made visible.
+    pub links: Vec<(String, String, Option<String>)>,
+}
+
+/// Looks an organisation up by its subdomain. `None` when the subdomain is not
+/// valid or no organisation has it: the page shows 404 for both.
+#[server(endpoint = "public/get_organisation")]
+pub async fn get_organisation(subdomain: String) -> Result<Option<OrganisationView>, AppError> {
+    let Ok(subdomain) = laurel::Subdomain::parse(&subdomain) else {
+        return Ok(None);
+    };
+    let ctx = crate::ssr::context()?;
+    let Some(o) = ctx.store.organisation_by_subdomain(&subdomain).await? else {
+        return Ok(None);
+    };
+    let p = ctx
+        .store
+        .organisation_profile(o.id)
+        .await?
+        .unwrap_or_default();
+    let home = ctx.organisation_url(&subdomain);
+    let mut links = Vec::new();
+    for (network, url, visible) in [
+        ("LinkedIn", &p.linkedin_url, p.linkedin_visible),
+        ("Facebook", &p.facebook_url, p.facebook_visible),
+        ("Twitter", &p.twitter_url, p.twitter_visible),
+    ] {
+        if visible && !url.is_empty() {
+            links.push((network.to_owned(), url.clone(), Some(url.clone())));
+        }
+    }
+    if p.wechat_visible && !p.wechat_id.is_empty() {
+        links.push(("WeChat".to_owned(), p.wechat_id.clone(), None));
+    }
+    Ok(Some(OrganisationView {
+        image_url: p.image_type.as_ref().map(|_| format!("{home}/image")),
+        public_url: home,
+        subdomain: o.subdomain,
+        name: o.name,
+        summary: p.summary,
+        links,
+    }))
+}

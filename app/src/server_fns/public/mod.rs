@@ -1,0 +1,5 @@
+//! What visitors see: an organisation's public page and a badge's verification page.
+//! Each file holds one server function, answered at `/api/public/<file name>`.
+
+pub mod get_assertion;
+pub mod get_organisation;

@@ -1,0 +1,54 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Sets a new password with an emailed reset link (single use, one hour).
+/// Every session of the account ends; two-factor authentication stays on.
+#[server(endpoint = "security/reset_password")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{auth, context};
+    use laurel_service::accounts;
+    use laurel_store::{TokenProblem, TokenPurpose};
+
+    let ctx = context()?;
+    let ip = auth::client_ip();
+    accounts::rate_limit(&ctx.store, &format!("reset-link:ip:{ip}"), 20, 3600).await?;
+    let token_hash = accounts::token_hash(&token);
+    let email = match ctx
+        .store
+        .usable_token(TokenPurpose::Reset, &token_hash)
+        .await?
+    {
+        Ok(t) => t.email,
+        Err(problem) => return Err(problem.into()),
+    };
+    let Some(user) = ctx.store.user_by_email(&email).await? else {
+        return Err(AppError::Invalid(
+            TokenProblem::Unknown.message().to_owned(),
+        ));
+    };
+    if password != password_confirm {
+        return Err(AppError::Invalid(
+            "The two passwords are not the same.".into(),
+        ));
+    }
+    accounts::check_password_strength(&password, &[&email, &user.display_name])?;
+    let password_hash = accounts::hash_password(&password)?;
+    if let Err(problem) = ctx
+        .store
+        .reset_password(&token_hash, &password_hash, &ip)
+        .await?
+    {
+        return Err(problem.into());
+    }
+    // A lock-out from wrong passwords ends with the new password.
+    ctx.store
+        .clear_rate_limit(&format!("login:account:{email}"))
+        .await?;
+    leptos_axum::redirect("/password/reset?done=1");
+    Ok(())
+}

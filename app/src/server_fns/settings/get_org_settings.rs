@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The organisation's "Basic information" as its settings page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct OrgSettings {
+    pub name: String,
+    pub subdomain: String,
+    pub public_url: String,
+    pub image_url: Option<String>,
+    pub summary: String,
+    pub linkedin_url: String,
+    pub linkedin_visible: bool,
+    pub facebook_url: String,
+    pub facebook_visible: bool,
+    pub twitter_url: String,
+    pub twitter_visible: bool,
+    pub wechat_id: String,
+    pub wechat_visible: bool,
+}
+
+/// Privileged members only.
+#[server(endpoint = "settings/get_org_settings")]
+pub async fn get_org_settings(subdomain: String) -> Result<OrgSettings, AppError> {
+    use crate::ssr::{access::require_role, context};
+    use laurel::Role;
+
+    let (_, membership) = require_role(&subdomain, Role::Privileged).await?;
+    let ctx = context()?;
+    let p = ctx
+        .store
+        .organisation_profile(membership.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let urls = ctx.urls(&membership.subdomain);
+    Ok(OrgSettings {
+        name: membership.organisation_name,
+        public_url: urls.home(),
+        image_url: p
+            .image_type
+            .as_ref()
+            .map(|_| format!("{}/image", urls.home())),
+        subdomain: membership.subdomain,
+        summary: p.summary,
+        linkedin_url: p.linkedin_url,
+        linkedin_visible: p.linkedin_visible,
+        facebook_url: p.facebook_url,
+        facebook_visible: p.facebook_visible,
+        twitter_url: p.twitter_url,
+        twitter_visible: p.twitter_visible,
+        wechat_id: p.wechat_id,
+        wechat_visible: p.wechat_visible,
+    })
+}

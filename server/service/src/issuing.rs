@@ -1,0 +1,346 @@
+//! Issuing: the one function every award goes through (by hand, CSV batch,
+//! API or demo). It checks the organisation may issue, signs the OB 2.0 JWS
+//! and the OB 3.0 VC-JWT once, and stores the award.
+
+use chrono::{DateTime, Months, Utc};
+use laurel::award::Award;
+use laurel::crypto::{jws, MasterKey, SigningKey};
+use laurel::ob2::Evidence;
+use laurel::recipient::{hash_identity, new_salt};
+use laurel::Email;
+
+use crate::documents;
+use crate::mail::{html_escape, mail_job_payload, OutgoingMail};
+use crate::urls::OrgUrls;
+use crate::ServiceError;
+use laurel_store::{BadgeClassRow, IssueOutcome, IssuerKeyRow, NewAssertion, Organisation, Store};
+
+/// The organisation's active signing key, created on first use.
+pub async fn active_key(
+    store: &Store,
+    master: &MasterKey,
+    organisation_id: i64,
+) -> Result<(IssuerKeyRow, SigningKey), ServiceError> {
+    if let Some(row) = store
+        .issuer_keys(organisation_id)
+        .await?
+        .into_iter()
+        .find(|k| k.retired_at.is_none())
+    {
+        let key = open_key(master, &row)?;
+        return Ok((row, key));
+    }
+    rotate_key(store, master, organisation_id).await
+}
+
+/// Makes a new active key; the old ones stay published (and verifiable).
+pub async fn rotate_key(
+    store: &Store,
+    master: &MasterKey,
+    organisation_id: i64,
+) -> Result<(IssuerKeyRow, SigningKey), ServiceError> {
+    let key = SigningKey::generate().map_err(|e| {
+        tracing::error!(error = %e, "key generation failed");
+        ServiceError::Internal
+    })?;
+    let public = key.public_key();
+    // The key ID is the public key's thumbprint: unique, stable, not guessable
+    // as a sequence.
+    let kid = public.thumbprint();
+    let sealed = master.seal(&key.to_pkcs8_der(), &seal_context(&kid));
+    let row = store
+        .add_active_issuer_key(organisation_id, &kid, &public.to_pem(), &sealed)
+        .await?;
+    Ok((row, key))
+}
+
+fn seal_context(kid: &str) -> String {
+    format!("laurel issuer key {kid}")
+}
+
+fn open_key(master: &MasterKey, row: &IssuerKeyRow) -> Result<SigningKey, ServiceError> {
+    let der = master.open(&row.sealed_private, &seal_context(&row.kid)).map_err(|e| {
+        tracing::error!(kid = %row.kid, error = %e, "cannot open an issuer key: is LAUREL_MASTER_KEY the one it was sealed with?");
+        ServiceError::Internal
+    })?;
+    SigningKey::from_pkcs8_der(&der).map_err(|e| {
+        tracing::error!(kid = %row.kid, error = %e, "stored issuer key is unreadable");
+        ServiceError::Internal
+    })
+}
+
+/// Where a later billing check plugs in: may this organisation issue now?
+/// Today every organisation may.
+pub async fn may_issue(_store: &Store, _organisation: &Organisation) -> Result<(), ServiceError> {
+    Ok(())
+}
+
+/// A new public identifier for an assertion: 128 random bits, base64url.
+pub fn new_slug() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 16];
+    aws_lc_rs::rand::fill(&mut bytes).expect("the system random number generator works");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Expiry of a badge issued on `issued_on` from a template valid for
+/// `validity_years` (0 = never expires).
+pub fn expiry(issued_on: DateTime<Utc>, validity_years: i32) -> Option<DateTime<Utc>> {
+    let years = u32::try_from(validity_years).ok().filter(|y| *y > 0)?;
+    issued_on.checked_add_months(Months::new(years.checked_mul(12)?))
+}
+
+/// Where an award comes from (stored with the badge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Hand,
+    /// A CSV batch row: `(batch id, row id)`.
+    Batch(i64, i64),
+    Api,
+    Demo,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Hand => "hand",
+            Source::Batch(..) => "batch",
+            Source::Api => "api",
+            Source::Demo => "demo",
+        }
+    }
+}
+
+/// An organisation ready to issue: its URLs and its signing key, loaded
+/// once for any number of awards (a batch signs thousands with one key).
+pub struct Issuer<'a> {
+    store: &'a Store,
+    public_url: &'a str,
+    org: &'a Organisation,
+    urls: OrgUrls,
+    key_row: IssuerKeyRow,
+    key: SigningKey,
+}
+
+impl<'a> Issuer<'a> {
+    /// Loads (or makes, the first time) the organisation's signing key.
+    pub async fn load(
+        store: &'a Store,
+        master: &MasterKey,
+        public_url: &'a str,
+        urls: OrgUrls,
+        org: &'a Organisation,
+    ) -> Result<Self, ServiceError> {
+        let (key_row, key) = active_key(store, master, org.id).await?;
+        Ok(Self {
+            store,
+            public_url,
+            org,
+            urls,
+            key_row,
+            key,
+        })
+    }
+
+    pub fn urls(&self) -> &OrgUrls {
+        &self.urls
+    }
+
+    /// Issues one badge of `class` (a version of template `template_id`)
+    /// for `award` — the one function every award goes through (by hand, CSV
+    /// batch, API, demo). Checks the organisation may issue, signs the OB 2.0
+    /// JWS and the OB 3.0 VC-JWT, and records the badge, its usage count and
+    /// the holder's mail (with a fresh claim link) in one transaction. With a
+    /// template, the award's idempotency key makes a second call for the same
+    /// holder, template and date return the badge already issued.
+    pub async fn issue(
+        &self,
+        template_id: Option<i64>,
+        class: &BadgeClassRow,
+        award: &Award,
+        source: Source,
+    ) -> Result<IssueOutcome, ServiceError> {
+        if class.organisation_id != self.org.id {
+            return Err(ServiceError::NotFound);
+        }
+        may_issue(self.store, self.org).await?;
+        let urls = &self.urls;
+        let slug = new_slug();
+        let salt = new_salt();
+        let email = award.holder.email.as_str();
+        let identity_hash = hash_identity(email, &salt);
+        let issued_on = award
+            .achieved_on
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc())
+            .ok_or(ServiceError::Internal)?;
+        let expires = expiry(issued_on, class.validity_years);
+        let evidence_docs: Vec<Evidence> =
+            if award.evidence_url.is_some() || award.evidence_narrative.is_some() {
+                vec![Evidence {
+                    kind: "Evidence".into(),
+                    id: award.evidence_url.clone(),
+                    narrative: award.evidence_narrative.clone(),
+                }]
+            } else {
+                vec![]
+            };
+        let key_url = urls.key(&self.key_row.kid);
+        let signed = documents::assertion_parts(
+            urls,
+            class,
+            &slug,
+            &salt,
+            &identity_hash,
+            issued_on,
+            expires,
+            evidence_docs.clone(),
+            Some(&key_url),
+        );
+        let payload = serde_json::to_value(&signed).map_err(|_| ServiceError::Internal)?;
+        let signed_jws = jws::sign(&payload, &self.key, None, None);
+        let credential = documents::credential(
+            self.org,
+            urls,
+            class,
+            &slug,
+            &salt,
+            &identity_hash,
+            issued_on,
+            expires,
+            &evidence_docs,
+        );
+        let credential_jwt = laurel::ob3::sign_vc_jwt(&credential, &self.key, &key_url);
+        let idempotency_key = template_id
+            .map(|t| laurel::award::idempotency_key(t, &award.holder.email, award.achieved_on));
+        let (claim_token, claim_hash) = crate::accounts::new_token();
+        let name = award.holder.display_name();
+        let mail = holder_mail(
+            self.public_url,
+            urls,
+            self.org,
+            class,
+            &slug,
+            &award.holder.email,
+            &name,
+            &claim_token,
+        );
+        let (batch_id, row_id) = match source {
+            Source::Batch(batch, row) => (Some(batch), Some(row)),
+            _ => (None, None),
+        };
+        let outcome = self
+            .store
+            .record_issue(
+                &NewAssertion {
+                    organisation_id: self.org.id,
+                    badge_class_id: class.id,
+                    slug: &slug,
+                    recipient_email: email,
+                    recipient_name: &name,
+                    salt: &salt,
+                    identity_hash: &identity_hash,
+                    issued_on,
+                    expires_at: expires,
+                    evidence_url: award.evidence_url.as_deref(),
+                    evidence_narrative: award.evidence_narrative.as_deref(),
+                    key_id: self.key_row.id,
+                    signed_jws: &signed_jws,
+                    credential_jwt: &credential_jwt,
+                    template_id,
+                    holder_first_name: &award.holder.first_name,
+                    holder_last_name: &award.holder.last_name,
+                    holder_last_name_prefix: &award.holder.last_name_prefix,
+                    holder_is_individual: award.holder.is_individual,
+                    source: source.as_str(),
+                    batch_id,
+                    idempotency_key: idempotency_key.as_deref(),
+                    claim_token_hash: Some(&claim_hash),
+                },
+                &mail_job_payload(&mail),
+                row_id,
+            )
+            .await?;
+        Ok(outcome)
+    }
+}
+
+/// The claim link of a badge (the holder's way into their wallet).
+pub fn claim_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/claim?token={token}")
+}
+
+/// The mail telling a holder about their badge: what it is, who issued it,
+/// the verification page, the image to download and the claim link.
+#[allow(clippy::too_many_arguments)]
+pub fn holder_mail(
+    public_url: &str,
+    urls: &OrgUrls,
+    org: &Organisation,
+    class: &BadgeClassRow,
+    slug: &str,
+    to: &Email,
+    name: &str,
+    claim_token: &str,
+) -> OutgoingMail {
+    let verify = urls.assertion(slug);
+    let image = urls.baked(slug, &class.image_type);
+    let claim = claim_url(public_url, claim_token);
+    let e = html_escape;
+    OutgoingMail {
+        to: to.clone(),
+        subject: format!("Your badge “{}” from {}", class.name, org.name),
+        text: format!(
+            "Hello {name},\n\n{org} has awarded you the badge “{badge}”.\n\n\
+             Keep it in your wallet: {claim}\n\
+             Anyone can check it here: {verify}\n\
+             The badge image, with the credential baked in: {image}\n\n\
+             This mail was sent by Laurel on behalf of {org}.\n",
+            org = org.name,
+            badge = class.name,
+        ),
+        html: format!(
+            "<p>Hello {name},</p><p>{org} has awarded you the badge <strong>{badge}</strong>.</p>\
+             <p><a href=\"{claim}\">Keep it in your wallet</a></p>\
+             <p>Anyone can check it on its <a href=\"{verify}\">verification page</a>. \
+             <a href=\"{image}\">Download the badge image</a> (the credential is baked into it).</p>\
+             <p>This mail was sent by Laurel on behalf of {org}.</p>",
+            name = e(name),
+            org = e(&org.name),
+            badge = e(&class.name),
+            claim = e(&claim),
+            verify = e(&verify),
+            image = e(&image),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_adds_whole_years() {
+        let t: DateTime<Utc> = "2024-02-29T12:00:00Z".parse().unwrap();
+        assert_eq!(expiry(t, 0), None);
+        assert_eq!(expiry(t, -1), None);
+        assert_eq!(
+            expiry(t, 1).unwrap().to_rfc3339(),
+            "2025-02-28T12:00:00+00:00"
+        );
+        assert_eq!(
+            expiry(t, 4).unwrap().to_rfc3339(),
+            "2028-02-29T12:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn slugs_are_random_and_url_safe() {
+        let a = new_slug();
+        assert_eq!(a.len(), 22);
+        assert!(a
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert_ne!(a, new_slug());
+    }
+}

@@ -1,0 +1,63 @@
+//! Laurel's services: everything the server does that is neither SQL
+//! (`laurel_store`) nor a page (`laurel_app`): issuing and signing
+//! ([`issuing::Issuer::issue`], the one place an award is made), CSV batches,
+//! the durable job worker, mail, the Open Badges documents and every public
+//! URL ([`urls::OrgUrls`]), templates, invitations, passwords and second
+//! factors. No Leptos, no HTTP request: server functions and axum handlers
+//! call in with a [`ServerContext`], and get a [`ServiceError`] back.
+
+pub mod accounts;
+pub mod batches;
+pub mod documents;
+mod error;
+pub mod invitations;
+pub mod issuing;
+pub mod jobs;
+pub mod mail;
+pub mod mfa;
+pub mod templates;
+pub mod urls;
+
+use std::sync::Arc;
+
+use laurel::crypto::MasterKey;
+use laurel::Subdomain;
+use laurel_store::Store;
+
+pub use error::ServiceError;
+
+/// What every request handler and job may use: the store and the server's
+/// configuration. The server builds one at start-up; server functions get it
+/// from the request context (`laurel_app::ssr::context`).
+#[derive(Clone)]
+pub struct ServerContext {
+    pub store: Store,
+    /// Public base URL without trailing slash, e.g. `https://badges.example.org`.
+    pub public_url: Arc<str>,
+    /// Seals and opens issuers' private keys.
+    pub master_key: Arc<MasterKey>,
+    /// Take the client address from `X-Forwarded-For` (behind a proxy).
+    pub trust_forwarded_for: bool,
+    /// Wildcard base domain: organisations live at `{subdomain}.{this}`.
+    pub base_domain: Option<Arc<str>>,
+}
+
+impl ServerContext {
+    /// True when the public URL is https (cookies get `Secure`).
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The public base URL of an organisation's pages and badges (path-based).
+    pub fn organisation_url(&self, subdomain: &Subdomain) -> String {
+        self.urls(subdomain.as_str()).home()
+    }
+
+    /// Every public URL of an organisation's badges.
+    pub fn urls(&self, subdomain: &str) -> urls::OrgUrls {
+        match &self.base_domain {
+            Some(domain) => urls::OrgUrls::on_host(&self.public_url, domain, subdomain),
+            None => urls::OrgUrls::new(&self.public_url, subdomain),
+        }
+    }
+}

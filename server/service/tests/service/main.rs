@@ -1,0 +1,8 @@
+//! The services' integration suites, one test binary (fewer binaries link
+//! faster): the job queue and worker, issuing and batches, second factors
+//! and passwords — each scenario against a real SQLite file and a real
+//! PostgreSQL database, fresh for each test and dropped afterwards.
+
+mod issuing;
+mod jobs;
+mod mfa;

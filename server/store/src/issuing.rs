@@ -1,0 +1,391 @@
+//! Recording an award (assertion + usage count + holder mail + batch row, all
+//! or nothing), the holder's claim, the issued-badge register and the
+//! dashboard's figures.
+
+use chrono::{DateTime, Utc};
+use laurel::{BadgeStatus, RegisterSort};
+
+use super::badges::{
+    bind_assertion, AssertionRow, NewAssertion, ASSERTION_COLUMNS, INSERT_ASSERTION,
+};
+use super::jobs::{bind_job, HOLDER_MAIL_QUEUE, INSERT_JOB_SQL};
+use super::{with_pool, Store, StoreError};
+
+/// What [`Store::record_issue`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueOutcome {
+    Issued(AssertionRow),
+    /// The idempotency key was taken: this badge exists already (nothing
+    /// was written but the batch row's outcome).
+    AlreadyIssued(AssertionRow),
+}
+
+impl IssueOutcome {
+    pub fn assertion(&self) -> &AssertionRow {
+        match self {
+            IssueOutcome::Issued(a) | IssueOutcome::AlreadyIssued(a) => a,
+        }
+    }
+}
+
+/// What the register shows: every field optional but the organisation.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterQuery {
+    /// Part of the recipient's email or name (case-insensitive).
+    pub search: Option<String>,
+    pub template_id: Option<i64>,
+    pub status: Option<BadgeStatus>,
+    /// Issued (achieved) on or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Issued before.
+    pub until: Option<DateTime<Utc>>,
+    pub sort: RegisterSort,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One line of the register.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RegisterEntry {
+    pub slug: String,
+    pub recipient_email: String,
+    pub recipient_name: String,
+    pub template_id: Option<i64>,
+    pub badge_name: String,
+    pub issued_on: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub claimed_at: Option<DateTime<Utc>>,
+    pub source: String,
+}
+
+/// Counting stops here: the register says "10,000+" rather than count a
+/// million rows on every page.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// The dashboard's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DashboardCounts {
+    pub issued_this_month: i64,
+    pub issued_all_time: i64,
+    pub pending_claims: i64,
+    pub templates: i64,
+    pub running_batches: i64,
+}
+
+/// A bound value of a query built at run time.
+enum Bind {
+    I64(i64),
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+/// Binds `binds` in order, on either backend.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut q = $query;
+        for b in $binds {
+            q = match b {
+                Bind::I64(v) => q.bind(*v),
+                Bind::Text(v) => q.bind(v.as_str()),
+                Bind::Time(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// `YYYY-MM` of a time, the key of [`Store::usage_of_month`].
+pub fn month_key(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m").to_string()
+}
+
+impl Store {
+    /// Records one award in one transaction: the assertion (unless its
+    /// idempotency key is taken), the organisation's usage count, the
+    /// holder's mail and — for a batch — the row's outcome.
+    pub async fn record_issue(
+        &self,
+        a: &NewAssertion<'_>,
+        mail_job: &serde_json::Value,
+        batch_row_id: Option<i64>,
+    ) -> Result<IssueOutcome, StoreError> {
+        let now = Utc::now();
+        let payload = mail_job.to_string();
+        let insert = format!(
+            "{INSERT_ASSERTION} ON CONFLICT (organisation_id, idempotency_key) DO NOTHING \
+             RETURNING {ASSERTION_COLUMNS}"
+        );
+        let existing = format!(
+            "SELECT {ASSERTION_COLUMNS} FROM assertions WHERE organisation_id = $1 AND idempotency_key = $2"
+        );
+        let month = month_key(now);
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            // The insert first: on SQLite it takes the write lock before
+            // anything is read.
+            let inserted = bind_assertion!(sqlx::query_as::<_, AssertionRow>(&insert), a, now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let outcome = match inserted {
+                Some(row) => {
+                    sqlx::query(
+                        "INSERT INTO usage_monthly (organisation_id, month, badges_issued) VALUES ($1, $2, 1) \
+                         ON CONFLICT (organisation_id, month) DO UPDATE SET badges_issued = usage_monthly.badges_issued + 1",
+                    )
+                    .bind(a.organisation_id)
+                    .bind(&month)
+                    .execute(&mut *tx)
+                    .await?;
+                    bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
+                        .execute(&mut *tx)
+                        .await?;
+                    IssueOutcome::Issued(row)
+                }
+                None => {
+                    let row = sqlx::query_as::<_, AssertionRow>(&existing)
+                        .bind(a.organisation_id)
+                        .bind(a.idempotency_key)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    IssueOutcome::AlreadyIssued(row)
+                }
+            };
+            if let Some(row_id) = batch_row_id {
+                let (status, message) = match &outcome {
+                    IssueOutcome::Issued(_) => (laurel::RowStatus::Issued.as_str(), String::new()),
+                    IssueOutcome::AlreadyIssued(a) => (
+                        laurel::RowStatus::Skipped.as_str(),
+                        format!("Already issued on {} (same holder, template and date).", a.created_at.format("%Y-%m-%d")),
+                    ),
+                };
+                sqlx::query(
+                    "UPDATE issue_batch_rows SET status = $1, message = $2, assertion_id = $3 WHERE id = $4",
+                )
+                .bind(status)
+                .bind(message)
+                .bind(outcome.assertion().id)
+                .bind(row_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(outcome)
+        })
+    }
+
+    /// Badges issued by the organisation in a calendar month (`YYYY-MM`).
+    pub async fn usage_of_month(
+        &self,
+        organisation_id: i64,
+        month: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT badges_issued FROM usage_monthly WHERE organisation_id = $1 AND month = $2",
+            )
+            .bind(organisation_id)
+            .bind(month)
+            .fetch_optional(p)
+            .await
+        })?
+        .unwrap_or(0))
+    }
+
+    /// The dashboard's figures for the organisation.
+    pub async fn dashboard_counts(
+        &self,
+        organisation_id: i64,
+    ) -> Result<DashboardCounts, StoreError> {
+        let month = month_key(Utc::now());
+        let (this_month, all_time, pending, templates, running) = with_pool!(self, p => {
+            sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
+                "SELECT \
+                   COALESCE((SELECT badges_issued FROM usage_monthly WHERE organisation_id = $1 AND month = $2), 0), \
+                   COALESCE((SELECT CAST(sum(badges_issued) AS BIGINT) FROM usage_monthly WHERE organisation_id = $1), 0), \
+                   (SELECT count(*) FROM assertions WHERE organisation_id = $1 AND claimed_at IS NULL AND revoked_at IS NULL), \
+                   (SELECT count(*) FROM badge_templates WHERE organisation_id = $1 AND archived_at IS NULL), \
+                   (SELECT count(*) FROM issue_batches WHERE organisation_id = $1 AND status = 'running')",
+            )
+            .bind(organisation_id)
+            .bind(&month)
+            .fetch_one(p)
+            .await
+        })?;
+        Ok(DashboardCounts {
+            issued_this_month: this_month,
+            issued_all_time: all_time,
+            pending_claims: pending,
+            templates,
+            running_batches: running,
+        })
+    }
+
+    /// One page of the register and the number of matching badges (at most
+    /// [`COUNT_CAP`] + 1).
+    pub async fn register(
+        &self,
+        organisation_id: i64,
+        q: &RegisterQuery,
+    ) -> Result<(Vec<RegisterEntry>, i64), StoreError> {
+        let mut binds = vec![Bind::I64(organisation_id)];
+        let mut conditions = vec!["a.organisation_id = $1".to_owned()];
+        // Adds a condition whose `$?` is the next parameter.
+        let push =
+            |binds: &mut Vec<Bind>, conditions: &mut Vec<String>, condition: &str, value: Bind| {
+                binds.push(value);
+                conditions.push(condition.replace("$?", &format!("${}", binds.len())));
+            };
+        if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let escaped = search
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            push(
+                &mut binds,
+                &mut conditions,
+                "lower(a.recipient_email || ' ' || a.recipient_name) LIKE $? ESCAPE '\\'",
+                Bind::Text(format!("%{escaped}%")),
+            );
+        }
+        if let Some(t) = q.template_id {
+            push(
+                &mut binds,
+                &mut conditions,
+                "a.template_id = $?",
+                Bind::I64(t),
+            );
+        }
+        let now = Utc::now();
+        match q.status {
+            None => {}
+            Some(BadgeStatus::Revoked) => conditions.push("a.revoked_at IS NOT NULL".into()),
+            Some(BadgeStatus::Active) => push(
+                &mut binds,
+                &mut conditions,
+                "a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $?)",
+                Bind::Time(now),
+            ),
+            Some(BadgeStatus::Expired) => push(
+                &mut binds,
+                &mut conditions,
+                "a.revoked_at IS NULL AND a.expires_at <= $?",
+                Bind::Time(now),
+            ),
+        }
+        if let Some(from) = q.from {
+            push(
+                &mut binds,
+                &mut conditions,
+                "a.issued_on >= $?",
+                Bind::Time(from),
+            );
+        }
+        if let Some(until) = q.until {
+            push(
+                &mut binds,
+                &mut conditions,
+                "a.issued_on < $?",
+                Bind::Time(until),
+            );
+        }
+        let filter = conditions.join(" AND ");
+        let order = match q.sort {
+            RegisterSort::Newest => "a.issued_on DESC, a.id DESC",
+            RegisterSort::Oldest => "a.issued_on ASC, a.id ASC",
+            RegisterSort::Name => "a.recipient_name ASC, a.id ASC",
+            RegisterSort::Email => "a.recipient_email ASC, a.id ASC",
+        };
+        let n = binds.len();
+        let page_sql = format!(
+            "SELECT a.slug, a.recipient_email, a.recipient_name, a.template_id, c.name AS badge_name, \
+             a.issued_on, a.expires_at, a.revoked_at, a.claimed_at, a.source \
+             FROM assertions a JOIN badge_classes c ON c.id = a.badge_class_id \
+             WHERE {filter} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let count_sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM assertions a WHERE {filter} LIMIT {}) capped",
+            COUNT_CAP + 1
+        );
+        let limit = q.limit.clamp(1, 100_000);
+        let offset = q.offset.max(0);
+        let (rows, total) = with_pool!(self, p => {
+            let rows = bind_all!(sqlx::query_as::<_, RegisterEntry>(&page_sql), &binds)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(p)
+                .await?;
+            let total = bind_all!(sqlx::query_scalar::<_, i64>(&count_sql), &binds)
+                .fetch_one(p)
+                .await?;
+            Ok::<_, sqlx::Error>((rows, total))
+        })?;
+        Ok((rows, total))
+    }
+
+    /// Replaces the claim token of an assertion and queues the holder's
+    /// mail (resend), in one transaction. False when there is no such badge.
+    pub async fn renew_claim_token(
+        &self,
+        organisation_id: i64,
+        slug: &str,
+        claim_token_hash: &str,
+        mail_job: &serde_json::Value,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        let payload = mail_job.to_string();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let affected = sqlx::query(
+                "UPDATE assertions SET claim_token_hash = $1 WHERE organisation_id = $2 AND slug = $3",
+            )
+            .bind(claim_token_hash)
+            .bind(organisation_id)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if affected != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// The assertion a claim link points at, with its organisation's id.
+    pub async fn assertion_by_claim_token(
+        &self,
+        claim_token_hash: &str,
+    ) -> Result<Option<AssertionRow>, StoreError> {
+        let sql = format!("SELECT {ASSERTION_COLUMNS} FROM assertions WHERE claim_token_hash = $1");
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, AssertionRow>(&sql)
+                .bind(claim_token_hash)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
+    /// Records that the holder accepted the badge (first time only).
+    pub async fn claim_assertion(&self, claim_token_hash: &str) -> Result<bool, StoreError> {
+        let affected = with_pool!(self, p => {
+            sqlx::query(
+                "UPDATE assertions SET claimed_at = $1 WHERE claim_token_hash = $2 AND claimed_at IS NULL",
+            )
+            .bind(Utc::now())
+            .bind(claim_token_hash)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(affected == 1)
+    }
+}

@@ -1,0 +1,405 @@
+//! Laurel's closed vocabularies, one enum each, shared by the server and the
+//! browser: organisation roles, badge and batch statuses, the register's sort
+//! orders and the audit log's events. Each has one spelling, used in the
+//! database, in URLs and in JSON (`as_str` / `FromStr` / serde agree; strum
+//! derives the string forms), so no page or query compares raw strings.
+//!
+//! The store reads them from text columns with `#[sqlx(try_from = "String")]`
+//! and binds `as_str()`; this crate stays free of database code.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A value that is not one of a vocabulary's words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("“{value}” is not a known {kind}.")]
+pub struct UnknownWord {
+    pub kind: &'static str,
+    pub value: String,
+}
+
+macro_rules! vocabulary {
+    ($($name:ident: $kind:literal),+ $(,)?) => {$(
+        impl $name {
+            /// Every word, in declaration order (for selects and checks).
+            pub const ALL: &'static [$name] = <$name as strum::VariantArray>::VARIANTS;
+
+            /// The word as stored and sent.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownWord;
+            fn from_str(s: &str) -> Result<Self, UnknownWord> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s.trim())
+                    .ok_or_else(|| UnknownWord { kind: $kind, value: s.chars().take(40).collect() })
+            }
+        }
+
+        // For `#[sqlx(try_from = "String")]` on the store's row fields.
+        impl TryFrom<String> for $name {
+            type Error = UnknownWord;
+            fn try_from(s: String) -> Result<Self, UnknownWord> {
+                s.parse()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )+};
+}
+
+vocabulary!(
+    Role: "role",
+    BadgeStatus: "badge status",
+    BatchStatus: "batch status",
+    RowStatus: "batch row status",
+    RegisterSort: "sort order",
+    AuditEvent: "audit event",
+);
+
+/// A member's role in one organisation. Ordered: a higher role includes
+/// everything a lower one may do.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Role {
+    /// Issues badges and edits templates.
+    Regular,
+    /// Also manages users, roles, subscription, payment details and API
+    /// credentials.
+    Privileged,
+}
+
+impl Role {
+    /// True when a member with this role may do what `needed` may.
+    pub fn includes(self, needed: Role) -> bool {
+        self >= needed
+    }
+}
+
+/// Where an issued badge stands. Revoked wins over expired, expired over
+/// active: see [`BadgeStatus::at`], the one place that rule is written.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum BadgeStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl BadgeStatus {
+    /// The status at `now` of a badge revoked at `revoked_at` (if ever) that
+    /// expires at `expires_at` (if ever). A badge is expired from its expiry
+    /// instant on.
+    pub fn at(
+        revoked_at: Option<DateTime<Utc>>,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        if revoked_at.is_some() {
+            BadgeStatus::Revoked
+        } else if expires_at.is_some_and(|e| e <= now) {
+            BadgeStatus::Expired
+        } else {
+            BadgeStatus::Active
+        }
+    }
+
+    /// The word shown to people ("Active").
+    pub fn label(self) -> &'static str {
+        match self {
+            BadgeStatus::Active => "Active",
+            BadgeStatus::Expired => "Expired",
+            BadgeStatus::Revoked => "Revoked",
+        }
+    }
+}
+
+/// A CSV batch's life: previewed, then confirmed (running) or cancelled;
+/// running until every row is issued or failed (done).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum BatchStatus {
+    Preview,
+    Running,
+    Done,
+    Cancelled,
+}
+
+/// One row of a CSV batch.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum RowStatus {
+    /// Refused at upload (the message says why).
+    Invalid,
+    /// Valid, waiting to be issued.
+    Pending,
+    Issued,
+    /// Issued before (same holder, template and date): not issued again.
+    Skipped,
+    /// Issuing it failed (the message says why).
+    Failed,
+}
+
+/// The issued-badge register's sort orders.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum RegisterSort {
+    #[default]
+    Newest,
+    Oldest,
+    Name,
+    Email,
+}
+
+/// Every event the audit log records, as `area.what_happened`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+pub enum AuditEvent {
+    #[strum(serialize = "organisation.activated")]
+    #[serde(rename = "organisation.activated")]
+    OrganisationActivated,
+    #[strum(serialize = "user.signed_in")]
+    #[serde(rename = "user.signed_in")]
+    SignedIn,
+    #[strum(serialize = "user.sign_in_failed")]
+    #[serde(rename = "user.sign_in_failed")]
+    SignInFailed,
+    #[strum(serialize = "user.locked_out")]
+    #[serde(rename = "user.locked_out")]
+    LockedOut,
+    #[strum(serialize = "user.signed_out_everywhere")]
+    #[serde(rename = "user.signed_out_everywhere")]
+    SignedOutEverywhere,
+    #[strum(serialize = "password.changed")]
+    #[serde(rename = "password.changed")]
+    PasswordChanged,
+    #[strum(serialize = "password.change_failed")]
+    #[serde(rename = "password.change_failed")]
+    PasswordChangeFailed,
+    #[strum(serialize = "password.reset_requested")]
+    #[serde(rename = "password.reset_requested")]
+    PasswordResetRequested,
+    #[strum(serialize = "password.reset")]
+    #[serde(rename = "password.reset")]
+    PasswordReset,
+    #[strum(serialize = "mfa.enabled")]
+    #[serde(rename = "mfa.enabled")]
+    MfaEnabled,
+    #[strum(serialize = "mfa.disabled")]
+    #[serde(rename = "mfa.disabled")]
+    MfaDisabled,
+    #[strum(serialize = "mfa.failed")]
+    #[serde(rename = "mfa.failed")]
+    MfaFailed,
+    #[strum(serialize = "mfa.recovery_code_used")]
+    #[serde(rename = "mfa.recovery_code_used")]
+    RecoveryCodeUsed,
+    #[strum(serialize = "member.invited")]
+    #[serde(rename = "member.invited")]
+    MemberInvited,
+    #[strum(serialize = "member.role_changed")]
+    #[serde(rename = "member.role_changed")]
+    RoleChanged,
+    #[strum(serialize = "member.removed")]
+    #[serde(rename = "member.removed")]
+    MemberRemoved,
+    #[strum(serialize = "invitation.accepted")]
+    #[serde(rename = "invitation.accepted")]
+    InvitationAccepted,
+    #[strum(serialize = "invitation.resent")]
+    #[serde(rename = "invitation.resent")]
+    InvitationResent,
+    #[strum(serialize = "invitation.revoked")]
+    #[serde(rename = "invitation.revoked")]
+    InvitationRevoked,
+    #[strum(serialize = "profile.updated")]
+    #[serde(rename = "profile.updated")]
+    ProfileUpdated,
+    #[strum(serialize = "profile.image_changed")]
+    #[serde(rename = "profile.image_changed")]
+    ProfileImageChanged,
+    #[strum(serialize = "profile.image_removed")]
+    #[serde(rename = "profile.image_removed")]
+    ProfileImageRemoved,
+    #[strum(serialize = "template.created")]
+    #[serde(rename = "template.created")]
+    TemplateCreated,
+    #[strum(serialize = "template.updated")]
+    #[serde(rename = "template.updated")]
+    TemplateUpdated,
+    #[strum(serialize = "template.archived")]
+    #[serde(rename = "template.archived")]
+    TemplateArchived,
+    #[strum(serialize = "template.restored")]
+    #[serde(rename = "template.restored")]
+    TemplateRestored,
+    #[strum(serialize = "badge.issued")]
+    #[serde(rename = "badge.issued")]
+    BadgeIssued,
+    #[strum(serialize = "badge.revoked")]
+    #[serde(rename = "badge.revoked")]
+    BadgeRevoked,
+    #[strum(serialize = "badge.mail_resent")]
+    #[serde(rename = "badge.mail_resent")]
+    BadgeMailResent,
+    #[strum(serialize = "batch.uploaded")]
+    #[serde(rename = "batch.uploaded")]
+    BatchUploaded,
+    #[strum(serialize = "batch.confirmed")]
+    #[serde(rename = "batch.confirmed")]
+    BatchConfirmed,
+    #[strum(serialize = "batch.cancelled")]
+    #[serde(rename = "batch.cancelled")]
+    BatchCancelled,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+    use strum::VariantArray;
+
+    #[test]
+    fn every_word_round_trips_through_text_and_json() {
+        fn check<T>(all: &[T])
+        where
+            T: Copy + std::fmt::Debug + PartialEq + std::str::FromStr + Serialize,
+            T: for<'de> Deserialize<'de> + std::fmt::Display,
+            <T as std::str::FromStr>::Err: std::fmt::Debug,
+        {
+            for v in all {
+                let text = v.to_string();
+                assert_eq!(text.parse::<T>().unwrap(), *v);
+                let json = serde_json::to_string(v).unwrap();
+                assert_eq!(json, format!("\"{text}\""));
+                assert_eq!(serde_json::from_str::<T>(&json).unwrap(), *v);
+            }
+        }
+        check(Role::VARIANTS);
+        check(BadgeStatus::VARIANTS);
+        check(BatchStatus::VARIANTS);
+        check(RowStatus::VARIANTS);
+        check(RegisterSort::VARIANTS);
+        check(AuditEvent::VARIANTS);
+        assert_eq!(Role::Privileged.as_str(), "privileged");
+        assert_eq!(AuditEvent::BadgeMailResent.as_str(), "badge.mail_resent");
+        assert_eq!(RegisterSort::default(), RegisterSort::Newest);
+    }
+
+    #[test]
+    fn unknown_words_are_refused_with_a_sentence() {
+        let e = "owner".parse::<Role>().unwrap_err();
+        assert_eq!(e.to_string(), "“owner” is not a known role.");
+        assert!(
+            Role::try_from("Privileged".to_owned()).is_err(),
+            "case matters"
+        );
+        assert!("".parse::<BadgeStatus>().is_err());
+        assert_eq!(" privileged ".parse::<Role>().unwrap(), Role::Privileged);
+    }
+
+    #[test]
+    fn roles_are_ordered() {
+        assert!(Role::Privileged.includes(Role::Regular));
+        assert!(Role::Privileged.includes(Role::Privileged));
+        assert!(!Role::Regular.includes(Role::Privileged));
+    }
+
+    #[test]
+    fn revoked_beats_expired_beats_active() {
+        let now = Utc::now();
+        let past = Some(now - Duration::days(1));
+        let future = Some(now + Duration::days(1));
+        assert_eq!(BadgeStatus::at(None, None, now), BadgeStatus::Active);
+        assert_eq!(BadgeStatus::at(None, future, now), BadgeStatus::Active);
+        assert_eq!(BadgeStatus::at(None, past, now), BadgeStatus::Expired);
+        assert_eq!(BadgeStatus::at(None, Some(now), now), BadgeStatus::Expired);
+        assert_eq!(BadgeStatus::at(Some(now), past, now), BadgeStatus::Revoked);
+        assert_eq!(
+            BadgeStatus::at(Some(now), future, now),
+            BadgeStatus::Revoked
+        );
+    }
+}
