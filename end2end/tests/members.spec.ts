@@ -359,7 +359,7 @@ test('invitation links: revoked, resent, expired and forged links are refused', 
   await guest.page.goto('/invite?token=forged-token');
   await expect(guest.page.getByRole('alert')).toContainText('This link is not valid.');
   // An accept posted with a forged token creates nothing.
-  const forged = await post(guest.page, 'invite/accept', {
+  const forged = await post(guest.page, 'members/accept_invite', {
     token: 'forged-token',
     display_name: 'Mallory',
     password: strong,

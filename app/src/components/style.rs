@@ -6,6 +6,8 @@
 /// The main action of a form.
 pub const BUTTON: &str =
     "rounded bg-emerald-700 px-4 py-2 font-medium text-white hover:bg-emerald-800";
+/// An action that cannot be undone (revoke).
+pub const DANGER: &str = "rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800";
 /// A lesser action (sign out everywhere, remove, change role).
 pub const SECONDARY: &str = "rounded border border-stone-300 px-3 py-1 text-sm";
 /// A boxed form or section.

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{ActionError, Field};
 use crate::components::portal::error_of;
-use crate::components::style::{BUTTON, SECONDARY};
+use crate::components::style::{ALERT, BUTTON, SECONDARY};
 use crate::paths::public_page;
 use crate::server_fns::account::activate::Activate;
 use crate::server_fns::account::check_signup_token::check_signup_token;
@@ -65,7 +65,7 @@ pub fn ActivatePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match email.await {
                         Err(e) => view! {
-                            <p role="alert" class="rounded border border-red-200 bg-red-50 px-3 py-2 text-red-800">
+                            <p role="alert" class=ALERT>
                                 {e.to_string()}
                             </p>
                             <p><a href="/signup" class="underline">"Ask for a new link"</a></p>

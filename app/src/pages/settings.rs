@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{url_error, ActionError};
 use crate::components::portal::error_of;
-use crate::components::style::{BUTTON, INPUT, SECONDARY};
+use crate::components::style::{ALERT, BUTTON, INPUT, SECONDARY};
 use crate::server_fns::settings::get_org_settings::{get_org_settings, OrgSettings};
 use crate::server_fns::settings::remove_org_image::RemoveOrgImage;
 use crate::server_fns::settings::save_org_profile::SaveOrgProfile;
@@ -31,7 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
                     Err(e) => view! {
                         <section class="mx-auto max-w-md space-y-3">
                             <h1 class="text-2xl font-bold">"Settings"</h1>
-                            <p role="alert" class="rounded border border-red-200 bg-red-50 px-3 py-2 text-red-800">
+                            <p role="alert" class=ALERT>
                                 {e.to_string()}
                             </p>
                             <p><a href="/portal" class="underline">"Back to the portal"</a></p>

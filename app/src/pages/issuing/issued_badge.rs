@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::ActionError;
 use crate::components::portal::{error_of, loaded, org_nav, subdomain_param};
-use crate::components::style::{CARD, INPUT, LABEL, NOTICE, SECONDARY};
+use crate::components::style::{CARD, DANGER, INPUT, LABEL, NOTICE, SECONDARY};
 use crate::server_fns::issuing::get_issued_badge::{get_issued_badge, IssuedBadgeView};
 use crate::server_fns::issuing::resend_badge_mail::ResendBadgeMail;
 use crate::server_fns::issuing::revoke_badge::RevokeBadge;
@@ -103,7 +103,7 @@ fn IssuedBadge(
                                 "I understand that a revoked badge cannot be restored."
                             </label>
                             <ActionError error=error_of(revoke.value()) />
-                            <button type="submit" class="rounded bg-red-700 px-4 py-2 font-medium text-white">"Revoke badge"</button>
+                            <button type="submit" class=DANGER>"Revoke badge"</button>
                         </ActionForm>
                     </section>
                 </div>

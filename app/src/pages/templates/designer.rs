@@ -215,6 +215,14 @@ mod browser {
         });
     }
 
+    std::thread_local! {
+        /// The object URL of the image being previewed. Replacing it drops
+        /// the old one, which revokes it (gloo), so choosing image after
+        /// image does not keep every file in memory.
+        static PREVIEW: std::cell::RefCell<Option<gloo_file::ObjectUrl>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
     pub fn preview_image(ev: leptos::ev::Event, image_url: RwSignal<Option<String>>) {
         let file = ev
             .target()
@@ -222,9 +230,9 @@ mod browser {
             .and_then(|input| input.files())
             .and_then(|files| files.get(0));
         if let Some(file) = file {
-            if let Ok(url) = web_sys::Url::create_object_url_with_blob(&file) {
-                image_url.set(Some(url));
-            }
+            let url = gloo_file::ObjectUrl::from(gloo_file::File::from(file));
+            image_url.set(Some(url.to_string()));
+            PREVIEW.with(|held| held.replace(Some(url)));
         }
     }
 }
