@@ -18,8 +18,36 @@ pub struct UnknownWord {
     pub value: String,
 }
 
+/// Defines a vocabulary: the enum with the derives every vocabulary has
+/// (`Copy`, `Ord` in declaration order, `Hash`, serde, strum's string form and variant list), and
+/// `ALL`, `as_str`, `FromStr` (refusing unknown words with a sentence naming
+/// `$kind`), `TryFrom<String>` and `Display`, all spelling the same word.
 macro_rules! vocabulary {
-    ($($name:ident: $kind:literal),+ $(,)?) => {$(
+    ($(
+        $(#[$meta:meta])*
+        pub enum $name:ident: $kind:literal {
+            $($(#[$vmeta:meta])* $variant:ident,)+
+        }
+    )+) => {$(
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            Serialize,
+            Deserialize,
+            strum::IntoStaticStr,
+            strum::VariantArray,
+        )]
+        $(#[$meta])*
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
         impl $name {
             /// Every word, in declaration order (for selects and checks).
             pub const ALL: &'static [$name] = <$name as strum::VariantArray>::VARIANTS;
@@ -57,39 +85,166 @@ macro_rules! vocabulary {
     )+};
 }
 
-vocabulary!(
-    Role: "role",
-    BadgeStatus: "badge status",
-    BatchStatus: "batch status",
-    RowStatus: "batch row status",
-    RegisterSort: "sort order",
-    AuditEvent: "audit event",
-);
+vocabulary! {
+    /// A member's role in one organisation. Ordered: a higher role includes
+    /// everything a lower one may do.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum Role: "role" {
+        /// Issues badges and edits templates.
+        Regular,
+        /// Also manages users, roles, subscription, payment details and API
+        /// credentials.
+        Privileged,
+    }
 
-/// A member's role in one organisation. Ordered: a higher role includes
-/// everything a lower one may do.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    /// Issues badges and edits templates.
-    Regular,
-    /// Also manages users, roles, subscription, payment details and API
-    /// credentials.
-    Privileged,
+    /// Where an issued badge stands. Revoked wins over expired, expired over
+    /// active: see [`BadgeStatus::at`], the one place that rule is written.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum BadgeStatus: "badge status" {
+        Active,
+        Expired,
+        Revoked,
+    }
+
+    /// A CSV batch's life: previewed, then confirmed (running) or cancelled;
+    /// running until every row is issued or failed (done).
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum BatchStatus: "batch status" {
+        Preview,
+        Running,
+        Done,
+        Cancelled,
+    }
+
+    /// One row of a CSV batch.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum RowStatus: "batch row status" {
+        /// Refused at upload (the message says why).
+        Invalid,
+        /// Valid, waiting to be issued.
+        Pending,
+        Issued,
+        /// Issued before (same holder, template and date): not issued again.
+        Skipped,
+        /// Issuing it failed (the message says why).
+        Failed,
+    }
+
+    /// The issued-badge register's sort orders.
+    #[derive(Default)]
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum RegisterSort: "sort order" {
+        #[default]
+        Newest,
+        Oldest,
+        Name,
+        Email,
+    }
+
+    /// Every event the audit log records, as `area.what_happened`.
+    pub enum AuditEvent: "audit event" {
+        #[strum(serialize = "organisation.activated")]
+        #[serde(rename = "organisation.activated")]
+        OrganisationActivated,
+        #[strum(serialize = "user.signed_in")]
+        #[serde(rename = "user.signed_in")]
+        SignedIn,
+        #[strum(serialize = "user.sign_in_failed")]
+        #[serde(rename = "user.sign_in_failed")]
+        SignInFailed,
+        #[strum(serialize = "user.locked_out")]
+        #[serde(rename = "user.locked_out")]
+        LockedOut,
+        #[strum(serialize = "user.signed_out_everywhere")]
+        #[serde(rename = "user.signed_out_everywhere")]
+        SignedOutEverywhere,
+        #[strum(serialize = "password.changed")]
+        #[serde(rename = "password.changed")]
+        PasswordChanged,
+        #[strum(serialize = "password.change_failed")]
+        #[serde(rename = "password.change_failed")]
+        PasswordChangeFailed,
+        #[strum(serialize = "password.reset_requested")]
+        #[serde(rename = "password.reset_requested")]
+        PasswordResetRequested,
+        #[strum(serialize = "password.reset")]
+        #[serde(rename = "password.reset")]
+        PasswordReset,
+        #[strum(serialize = "mfa.enabled")]
+        #[serde(rename = "mfa.enabled")]
+        MfaEnabled,
+        #[strum(serialize = "mfa.disabled")]
+        #[serde(rename = "mfa.disabled")]
+        MfaDisabled,
+        #[strum(serialize = "mfa.failed")]
+        #[serde(rename = "mfa.failed")]
+        MfaFailed,
+        #[strum(serialize = "mfa.recovery_code_used")]
+        #[serde(rename = "mfa.recovery_code_used")]
+        RecoveryCodeUsed,
+        #[strum(serialize = "member.invited")]
+        #[serde(rename = "member.invited")]
+        MemberInvited,
+        #[strum(serialize = "member.role_changed")]
+        #[serde(rename = "member.role_changed")]
+        RoleChanged,
+        #[strum(serialize = "member.removed")]
+        #[serde(rename = "member.removed")]
+        MemberRemoved,
+        #[strum(serialize = "invitation.accepted")]
+        #[serde(rename = "invitation.accepted")]
+        InvitationAccepted,
+        #[strum(serialize = "invitation.resent")]
+        #[serde(rename = "invitation.resent")]
+        InvitationResent,
+        #[strum(serialize = "invitation.revoked")]
+        #[serde(rename = "invitation.revoked")]
+        InvitationRevoked,
+        #[strum(serialize = "profile.updated")]
+        #[serde(rename = "profile.updated")]
+        ProfileUpdated,
+        #[strum(serialize = "profile.image_changed")]
+        #[serde(rename = "profile.image_changed")]
+        ProfileImageChanged,
+        #[strum(serialize = "profile.image_removed")]
+        #[serde(rename = "profile.image_removed")]
+        ProfileImageRemoved,
+        #[strum(serialize = "template.created")]
+        #[serde(rename = "template.created")]
+        TemplateCreated,
+        #[strum(serialize = "template.updated")]
+        #[serde(rename = "template.updated")]
+        TemplateUpdated,
+        #[strum(serialize = "template.archived")]
+        #[serde(rename = "template.archived")]
+        TemplateArchived,
+        #[strum(serialize = "template.restored")]
+        #[serde(rename = "template.restored")]
+        TemplateRestored,
+        #[strum(serialize = "badge.issued")]
+        #[serde(rename = "badge.issued")]
+        BadgeIssued,
+        #[strum(serialize = "badge.revoked")]
+        #[serde(rename = "badge.revoked")]
+        BadgeRevoked,
+        #[strum(serialize = "badge.mail_resent")]
+        #[serde(rename = "badge.mail_resent")]
+        BadgeMailResent,
+        #[strum(serialize = "batch.uploaded")]
+        #[serde(rename = "batch.uploaded")]
+        BatchUploaded,
+        #[strum(serialize = "batch.confirmed")]
+        #[serde(rename = "batch.confirmed")]
+        BatchConfirmed,
+        #[strum(serialize = "batch.cancelled")]
+        #[serde(rename = "batch.cancelled")]
+        BatchCancelled,
+    }
 }
 
 impl Role {
@@ -97,28 +252,6 @@ impl Role {
     pub fn includes(self, needed: Role) -> bool {
         self >= needed
     }
-}
-
-/// Where an issued badge stands. Revoked wins over expired, expired over
-/// active: see [`BadgeStatus::at`], the one place that rule is written.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum BadgeStatus {
-    Active,
-    Expired,
-    Revoked,
 }
 
 impl BadgeStatus {
@@ -147,192 +280,6 @@ impl BadgeStatus {
             BadgeStatus::Revoked => "Revoked",
         }
     }
-}
-
-/// A CSV batch's life: previewed, then confirmed (running) or cancelled;
-/// running until every row is issued or failed (done).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum BatchStatus {
-    Preview,
-    Running,
-    Done,
-    Cancelled,
-}
-
-/// One row of a CSV batch.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum RowStatus {
-    /// Refused at upload (the message says why).
-    Invalid,
-    /// Valid, waiting to be issued.
-    Pending,
-    Issued,
-    /// Issued before (same holder, template and date): not issued again.
-    Skipped,
-    /// Issuing it failed (the message says why).
-    Failed,
-}
-
-/// The issued-badge register's sort orders.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum RegisterSort {
-    #[default]
-    Newest,
-    Oldest,
-    Name,
-    Email,
-}
-
-/// Every event the audit log records, as `area.what_happened`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-pub enum AuditEvent {
-    #[strum(serialize = "organisation.activated")]
-    #[serde(rename = "organisation.activated")]
-    OrganisationActivated,
-    #[strum(serialize = "user.signed_in")]
-    #[serde(rename = "user.signed_in")]
-    SignedIn,
-    #[strum(serialize = "user.sign_in_failed")]
-    #[serde(rename = "user.sign_in_failed")]
-    SignInFailed,
-    #[strum(serialize = "user.locked_out")]
-    #[serde(rename = "user.locked_out")]
-    LockedOut,
-    #[strum(serialize = "user.signed_out_everywhere")]
-    #[serde(rename = "user.signed_out_everywhere")]
-    SignedOutEverywhere,
-    #[strum(serialize = "password.changed")]
-    #[serde(rename = "password.changed")]
-    PasswordChanged,
-    #[strum(serialize = "password.change_failed")]
-    #[serde(rename = "password.change_failed")]
-    PasswordChangeFailed,
-    #[strum(serialize = "password.reset_requested")]
-    #[serde(rename = "password.reset_requested")]
-    PasswordResetRequested,
-    #[strum(serialize = "password.reset")]
-    #[serde(rename = "password.reset")]
-    PasswordReset,
-    #[strum(serialize = "mfa.enabled")]
-    #[serde(rename = "mfa.enabled")]
-    MfaEnabled,
-    #[strum(serialize = "mfa.disabled")]
-    #[serde(rename = "mfa.disabled")]
-    MfaDisabled,
-    #[strum(serialize = "mfa.failed")]
-    #[serde(rename = "mfa.failed")]
-    MfaFailed,
-    #[strum(serialize = "mfa.recovery_code_used")]
-    #[serde(rename = "mfa.recovery_code_used")]
-    RecoveryCodeUsed,
-    #[strum(serialize = "member.invited")]
-    #[serde(rename = "member.invited")]
-    MemberInvited,
-    #[strum(serialize = "member.role_changed")]
-    #[serde(rename = "member.role_changed")]
-    RoleChanged,
-    #[strum(serialize = "member.removed")]
-    #[serde(rename = "member.removed")]
-    MemberRemoved,
-    #[strum(serialize = "invitation.accepted")]
-    #[serde(rename = "invitation.accepted")]
-    InvitationAccepted,
-    #[strum(serialize = "invitation.resent")]
-    #[serde(rename = "invitation.resent")]
-    InvitationResent,
-    #[strum(serialize = "invitation.revoked")]
-    #[serde(rename = "invitation.revoked")]
-    InvitationRevoked,
-    #[strum(serialize = "profile.updated")]
-    #[serde(rename = "profile.updated")]
-    ProfileUpdated,
-    #[strum(serialize = "profile.image_changed")]
-    #[serde(rename = "profile.image_changed")]
-    ProfileImageChanged,
-    #[strum(serialize = "profile.image_removed")]
-    #[serde(rename = "profile.image_removed")]
-    ProfileImageRemoved,
-    #[strum(serialize = "template.created")]
-    #[serde(rename = "template.created")]
-    TemplateCreated,
-    #[strum(serialize = "template.updated")]
-    #[serde(rename = "template.updated")]
-    TemplateUpdated,
-    #[strum(serialize = "template.archived")]
-    #[serde(rename = "template.archived")]
-    TemplateArchived,
-    #[strum(serialize = "template.restored")]
-    #[serde(rename = "template.restored")]
-    TemplateRestored,
-    #[strum(serialize = "badge.issued")]
-    #[serde(rename = "badge.issued")]
-    BadgeIssued,
-    #[strum(serialize = "badge.revoked")]
-    #[serde(rename = "badge.revoked")]
-    BadgeRevoked,
-    #[strum(serialize = "badge.mail_resent")]
-    #[serde(rename = "badge.mail_resent")]
-    BadgeMailResent,
-    #[strum(serialize = "batch.uploaded")]
-    #[serde(rename = "batch.uploaded")]
-    BatchUploaded,
-    #[strum(serialize = "batch.confirmed")]
-    #[serde(rename = "batch.confirmed")]
-    BatchConfirmed,
-    #[strum(serialize = "batch.cancelled")]
-    #[serde(rename = "batch.cancelled")]
-    BatchCancelled,
 }
 
 #[cfg(test)]

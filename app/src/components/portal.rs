@@ -63,19 +63,7 @@ where
     V: IntoView + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                let ok = ok.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(value) => ok(value).into_any(),
-                        Err(e) => refusal(e),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    view! { <Suspense fallback=|| view! { <p>"Loading…"</p> }>{outcome(data, ok)}</Suspense> }
 }
 
 /// [`loaded`] for pages whose data reloads after an action: the old content
@@ -86,18 +74,27 @@ where
     V: IntoView + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                let ok = ok.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(value) => ok(value).into_any(),
-                        Err(e) => refusal(e),
-                    }
-                })
-            }}
-        </Transition>
+    view! { <Transition fallback=|| view! { <p>"Loading…"</p> }>{outcome(data, ok)}</Transition> }
+}
+
+/// What [`loaded`] and [`reloaded`] show once `data` is there.
+fn outcome<T, V, F>(
+    data: Resource<Result<T, AppError>>,
+    ok: F,
+) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    move || {
+        let ok = ok.clone();
+        Suspend::new(async move {
+            match data.await {
+                Ok(value) => ok(value).into_any(),
+                Err(e) => refusal(e),
+            }
+        })
     }
 }
 
