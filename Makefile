@@ -1,5 +1,5 @@
 # The two commands (see README.md). Both install what they need first.
-.PHONY: run test check test-core test-sqlite e2e
+.PHONY: run test check test-core test-store test-sqlite e2e
 run:
 	./scripts/run.sh
 test:
@@ -14,6 +14,10 @@ check:
 # The core library's tests: no database, no server.
 test-core:
 	cargo test -p laurel --locked
+# The store's and the services' suites (SQLite and PostgreSQL; no Leptos is
+# compiled, so a store change is tested in seconds).
+test-store:
+	cargo test -p laurel-store -p laurel-service --locked
 # Every cargo test that needs no PostgreSQL server (SQLite only).
 test-sqlite:
 	cargo test --locked -- --skip postgres
