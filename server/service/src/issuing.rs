@@ -266,10 +266,6 @@ impl<'a> Issuer<'a> {
 }
 
 /// The claim link of a badge (the holder's way into their wallet).
-pub fn claim_url(public_url: &str, token: &str) -> String {
-    format!("{public_url}/claim?token={token}")
-}
-
 /// The mail telling a holder about their badge: what it is, who issued it,
 /// the verification page, the image to download and the claim link.
 #[allow(clippy::too_many_arguments)]
@@ -285,7 +281,7 @@ pub fn holder_mail(
 ) -> OutgoingMail {
     let verify = urls.assertion(slug);
     let image = urls.baked(slug, &class.image_type);
-    let claim = claim_url(public_url, claim_token);
+    let claim = crate::urls::SiteUrls::new(public_url).claim(claim_token);
     let e = html_escape;
     OutgoingMail {
         to: to.clone(),

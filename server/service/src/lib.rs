@@ -21,7 +21,6 @@ pub mod urls;
 use std::sync::Arc;
 
 use laurel::crypto::MasterKey;
-use laurel::Subdomain;
 use laurel_store::Store;
 
 pub use error::ServiceError;
@@ -48,9 +47,9 @@ impl ServerContext {
         self.public_url.starts_with("https://")
     }
 
-    /// The public base URL of an organisation's pages and badges (path-based).
-    pub fn organisation_url(&self, subdomain: &Subdomain) -> String {
-        self.urls(subdomain.as_str()).home()
+    /// The links Laurel's mails carry.
+    pub fn site(&self) -> urls::SiteUrls {
+        urls::SiteUrls::new(&self.public_url)
     }
 
     /// Every public URL of an organisation's badges.

@@ -1,5 +1,6 @@
-//! The public URLs of an organisation's Open Badges documents. Every ID in a
-//! published badge is built here, so they cannot drift apart.
+//! Every public URL Laurel gives out: an organisation's Open Badges documents
+//! ([`OrgUrls`]: every ID in a published badge is built here, so they cannot
+//! drift apart) and the single-use links its mails carry ([`SiteUrls`]).
 
 /// URLs under an organisation's public base: `{public}/o/{subdomain}`, or —
 /// when a wildcard base domain is configured (`LAUREL_BASE_DOMAIN`) —
@@ -35,6 +36,10 @@ impl OrgUrls {
 
     pub fn home(&self) -> String {
         self.base.clone()
+    }
+    /// The organisation's profile image.
+    pub fn image(&self) -> String {
+        format!("{}/image", self.base)
     }
     pub fn issuer(&self) -> String {
         format!("{}/issuer", self.base)
@@ -89,6 +94,37 @@ impl OrgUrls {
     }
 }
 
+/// The links mails carry, under the public base URL. Tokens are base64url,
+/// so they go into the query string as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteUrls {
+    base: String,
+}
+
+impl SiteUrls {
+    pub fn new(public_url: &str) -> Self {
+        Self {
+            base: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+    /// Activates a new organisation's account (sign-up mail).
+    pub fn activate(&self, token: &str) -> String {
+        format!("{}/activate?token={token}", self.base)
+    }
+    /// Accepts an invitation to an organisation.
+    pub fn invite(&self, token: &str) -> String {
+        format!("{}/invite?token={token}", self.base)
+    }
+    /// Chooses a new password (password-reset mail).
+    pub fn password_reset(&self, token: &str) -> String {
+        format!("{}/password/reset?token={token}", self.base)
+    }
+    /// A holder's claim page for their badge.
+    pub fn claim(&self, token: &str) -> String {
+        format!("{}/claim?token={token}", self.base)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +143,21 @@ mod tests {
         );
         let local = OrgUrls::on_host("http://127.0.0.1:3000", "lvh.test", "acme");
         assert_eq!(local.issuer(), "http://acme.lvh.test:3000/issuer");
+        assert_eq!(p.image(), "https://badges.example.org/o/acme/image");
+    }
+
+    #[test]
+    fn mail_links() {
+        let s = SiteUrls::new("https://badges.example.org/");
+        assert_eq!(
+            s.activate("t"),
+            "https://badges.example.org/activate?token=t"
+        );
+        assert_eq!(s.invite("t"), "https://badges.example.org/invite?token=t");
+        assert_eq!(
+            s.password_reset("t"),
+            "https://badges.example.org/password/reset?token=t"
+        );
+        assert_eq!(s.claim("t"), "https://badges.example.org/claim?token=t");
     }
 }

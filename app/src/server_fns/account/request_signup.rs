@@ -17,7 +17,7 @@ pub async fn request_signup(email: String) -> Result<(), AppError> {
     accounts::rate_limit(&ctx.store, &format!("signup:ip:{ip}"), 10, 3600).await?;
     accounts::rate_limit(&ctx.store, &format!("signup:email:{email}"), 3, 3600).await?;
     let (token, hash) = accounts::new_token();
-    let link = format!("{}/activate?token={token}", ctx.public_url);
+    let link = ctx.site().activate(&token);
     let message = mail::OutgoingMail {
         to: email.clone(),
         subject: "Confirm your email to start issuing badges with Laurel".into(),

@@ -28,7 +28,7 @@ pub async fn invite_member(subdomain: String, email: String, role: String) -> Re
     )
     .await?;
     let (token, token_hash) = accounts::new_token();
-    let link = format!("{}/invite?token={token}", ctx.public_url);
+    let link = ctx.site().invite(&token);
     let inviter = if user.display_name.trim().is_empty() {
         &user.email
     } else {

@@ -28,7 +28,7 @@ pub async fn resend_invitation(subdomain: String, invitation_id: i64) -> Result<
     .await?;
     let email = laurel::Email::parse(&invitation.email)?;
     let (token, token_hash) = accounts::new_token();
-    let link = format!("{}/invite?token={token}", ctx.public_url);
+    let link = ctx.site().invite(&token);
     let inviter = if user.display_name.trim().is_empty() {
         &user.email
     } else {

@@ -32,7 +32,7 @@ pub async fn get_organisation(subdomain: String) -> Result<Option<OrganisationVi
         .organisation_profile(o.id)
         .await?
         .unwrap_or_default();
-    let home = ctx.organisation_url(&subdomain);
+    let urls = ctx.urls(subdomain.as_str());
     let mut links = Vec::new();
     for (network, url, visible) in [
         ("LinkedIn", &p.linkedin_url, p.linkedin_visible),
@@ -47,8 +47,8 @@ pub async fn get_organisation(subdomain: String) -> Result<Option<OrganisationVi
         links.push(("WeChat".to_owned(), p.wechat_id.clone(), None));
     }
     Ok(Some(OrganisationView {
-        image_url: p.image_type.as_ref().map(|_| format!("{home}/image")),
-        public_url: home,
+        image_url: p.image_type.as_ref().map(|_| urls.image()),
+        public_url: urls.home(),
         subdomain: o.subdomain,
         name: o.name,
         summary: p.summary,

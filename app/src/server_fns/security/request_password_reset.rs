@@ -25,7 +25,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     accounts::rate_limit(&ctx.store, &format!("reset:ip:{ip}"), 10, 3600).await?;
     accounts::rate_limit(&ctx.store, &format!("reset:email:{email}"), 3, 3600).await?;
     let (token, hash) = accounts::new_token();
-    let link = format!("{}/password/reset?token={token}", ctx.public_url);
+    let link = ctx.site().password_reset(&token);
     let message = mail::OutgoingMail {
         to: email.clone(),
         subject: "Choose a new Laurel password".into(),

@@ -38,10 +38,7 @@ pub async fn get_org_settings(subdomain: String) -> Result<OrgSettings, AppError
     Ok(OrgSettings {
         name: membership.organisation_name,
         public_url: urls.home(),
-        image_url: p
-            .image_type
-            .as_ref()
-            .map(|_| format!("{}/image", urls.home())),
+        image_url: p.image_type.as_ref().map(|_| urls.image()),
         subdomain: membership.subdomain,
         summary: p.summary,
         linkedin_url: p.linkedin_url,
