@@ -1,8 +1,8 @@
 //! Laurel's closed vocabularies, one enum each, shared by the server and the
 //! browser: organisation roles, badge and batch statuses, the register's sort
 //! orders and the audit log's events. Each has one spelling, used in the
-//! database, in URLs and in JSON (`as_str` / `FromStr` / serde agree; strum
-//! derives the string forms), so no page or query compares raw strings.
+//! database, in URLs and in JSON (strum derives the word; `as_str`, `FromStr`
+//! and serde all go through it), so no page or query compares raw strings.
 //!
 //! The store reads them from text columns with `#[sqlx(try_from = "String")]`
 //! and binds `as_str()`; this crate stays free of database code.
@@ -43,6 +43,7 @@ macro_rules! vocabulary {
             strum::IntoStaticStr,
             strum::VariantArray,
         )]
+        #[serde(try_from = "String", into = "&'static str")]
         $(#[$meta])*
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
@@ -88,7 +89,6 @@ macro_rules! vocabulary {
 vocabulary! {
     /// A member's role in one organisation. Ordered: a higher role includes
     /// everything a lower one may do.
-    #[serde(rename_all = "snake_case")]
     #[strum(serialize_all = "snake_case")]
     pub enum Role: "role" {
         /// Issues badges and edits templates.
@@ -100,7 +100,6 @@ vocabulary! {
 
     /// Where an issued badge stands. Revoked wins over expired, expired over
     /// active: see [`BadgeStatus::at`], the one place that rule is written.
-    #[serde(rename_all = "snake_case")]
     #[strum(serialize_all = "snake_case")]
     pub enum BadgeStatus: "badge status" {
         Active,
@@ -110,7 +109,6 @@ vocabulary! {
 
     /// A CSV batch's life: previewed, then confirmed (running) or cancelled;
     /// running until every row is issued or failed (done).
-    #[serde(rename_all = "snake_case")]
     #[strum(serialize_all = "snake_case")]
     pub enum BatchStatus: "batch status" {
         Preview,
@@ -120,7 +118,6 @@ vocabulary! {
     }
 
     /// One row of a CSV batch.
-    #[serde(rename_all = "snake_case")]
     #[strum(serialize_all = "snake_case")]
     pub enum RowStatus: "batch row status" {
         /// Refused at upload (the message says why).
@@ -136,7 +133,6 @@ vocabulary! {
 
     /// The issued-badge register's sort orders.
     #[derive(Default)]
-    #[serde(rename_all = "snake_case")]
     #[strum(serialize_all = "snake_case")]
     pub enum RegisterSort: "sort order" {
         #[default]
@@ -149,100 +145,68 @@ vocabulary! {
     /// Every event the audit log records, as `area.what_happened`.
     pub enum AuditEvent: "audit event" {
         #[strum(serialize = "organisation.activated")]
-        #[serde(rename = "organisation.activated")]
         OrganisationActivated,
         #[strum(serialize = "user.signed_in")]
-        #[serde(rename = "user.signed_in")]
         SignedIn,
         #[strum(serialize = "user.sign_in_failed")]
-        #[serde(rename = "user.sign_in_failed")]
         SignInFailed,
         #[strum(serialize = "user.locked_out")]
-        #[serde(rename = "user.locked_out")]
         LockedOut,
         #[strum(serialize = "user.signed_out_everywhere")]
-        #[serde(rename = "user.signed_out_everywhere")]
         SignedOutEverywhere,
         #[strum(serialize = "password.changed")]
-        #[serde(rename = "password.changed")]
         PasswordChanged,
         #[strum(serialize = "password.change_failed")]
-        #[serde(rename = "password.change_failed")]
         PasswordChangeFailed,
         #[strum(serialize = "password.reset_requested")]
-        #[serde(rename = "password.reset_requested")]
         PasswordResetRequested,
         #[strum(serialize = "password.reset")]
-        #[serde(rename = "password.reset")]
         PasswordReset,
         #[strum(serialize = "mfa.enabled")]
-        #[serde(rename = "mfa.enabled")]
         MfaEnabled,
         #[strum(serialize = "mfa.disabled")]
-        #[serde(rename = "mfa.disabled")]
         MfaDisabled,
         #[strum(serialize = "mfa.failed")]
-        #[serde(rename = "mfa.failed")]
         MfaFailed,
         #[strum(serialize = "mfa.recovery_code_used")]
-        #[serde(rename = "mfa.recovery_code_used")]
         RecoveryCodeUsed,
         #[strum(serialize = "member.invited")]
-        #[serde(rename = "member.invited")]
         MemberInvited,
         #[strum(serialize = "member.role_changed")]
-        #[serde(rename = "member.role_changed")]
         RoleChanged,
         #[strum(serialize = "member.removed")]
-        #[serde(rename = "member.removed")]
         MemberRemoved,
         #[strum(serialize = "invitation.accepted")]
-        #[serde(rename = "invitation.accepted")]
         InvitationAccepted,
         #[strum(serialize = "invitation.resent")]
-        #[serde(rename = "invitation.resent")]
         InvitationResent,
         #[strum(serialize = "invitation.revoked")]
-        #[serde(rename = "invitation.revoked")]
         InvitationRevoked,
         #[strum(serialize = "profile.updated")]
-        #[serde(rename = "profile.updated")]
         ProfileUpdated,
         #[strum(serialize = "profile.image_changed")]
-        #[serde(rename = "profile.image_changed")]
         ProfileImageChanged,
         #[strum(serialize = "profile.image_removed")]
-        #[serde(rename = "profile.image_removed")]
         ProfileImageRemoved,
         #[strum(serialize = "template.created")]
-        #[serde(rename = "template.created")]
         TemplateCreated,
         #[strum(serialize = "template.updated")]
-        #[serde(rename = "template.updated")]
         TemplateUpdated,
         #[strum(serialize = "template.archived")]
-        #[serde(rename = "template.archived")]
         TemplateArchived,
         #[strum(serialize = "template.restored")]
-        #[serde(rename = "template.restored")]
         TemplateRestored,
         #[strum(serialize = "badge.issued")]
-        #[serde(rename = "badge.issued")]
         BadgeIssued,
         #[strum(serialize = "badge.revoked")]
-        #[serde(rename = "badge.revoked")]
         BadgeRevoked,
         #[strum(serialize = "badge.mail_resent")]
-        #[serde(rename = "badge.mail_resent")]
         BadgeMailResent,
         #[strum(serialize = "batch.uploaded")]
-        #[serde(rename = "batch.uploaded")]
         BatchUploaded,
         #[strum(serialize = "batch.confirmed")]
-        #[serde(rename = "batch.confirmed")]
         BatchConfirmed,
         #[strum(serialize = "batch.cancelled")]
-        #[serde(rename = "batch.cancelled")]
         BatchCancelled,
     }
 }
