@@ -35,6 +35,16 @@ pub enum ParseError {
         hosts: &'static str,
         found: String,
     },
+    #[error("The handle must be between 3 and 30 characters long (it has {0}).")]
+    HandleLength(usize),
+    #[error(
+        "The handle may only contain lowercase letters a–z, digits and hyphens (found “{0}”)."
+    )]
+    HandleCharacter(char),
+    #[error("The handle cannot start or end with a hyphen, or hold two in a row.")]
+    HandleHyphen,
+    #[error("“{0}” is reserved; choose another handle.")]
+    HandleReserved(String),
     #[error("A WeChat ID has 6–20 letters, digits, underscores or hyphens and starts with a letter (got “{0}”).")]
     WechatId(String),
 }
@@ -256,6 +266,46 @@ impl<'de> Deserialize<'de> for Subdomain {
     }
 }
 
+/// A holder's public handle: the `{handle}` of `/u/{handle}`. Lowercase
+/// letters, digits and single inner hyphens, 3–30 characters, and not a word
+/// Laurel's own pages could mean.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Handle(String);
+
+impl Handle {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let s = input.trim();
+        let len = s.chars().count();
+        if !(3..=30).contains(&len) {
+            return Err(ParseError::HandleLength(len));
+        }
+        if let Some(bad) = s
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            return Err(ParseError::HandleCharacter(bad));
+        }
+        if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
+            return Err(ParseError::HandleHyphen);
+        }
+        if RESERVED_SUBDOMAINS.contains(&s) || ["me", "wallet", "settings", "new"].contains(&s) {
+            return Err(ParseError::HandleReserved(s.to_owned()));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The public base URL of a Laurel installation (`LAUREL_PUBLIC_URL`): every
 /// badge, issuer and key ID is built from it, so it is checked once at start.
 /// Stored without a trailing slash so `format!("{base}/path")` is always right.
@@ -390,6 +440,34 @@ mod tests {
         assert!(parse_wechat_id("1abcdef").is_err());
         assert!(parse_wechat_id("abc").is_err());
         assert!(parse_wechat_id("abc def gh").is_err());
+    }
+
+    #[test]
+    fn handle_accepts_simple_names_and_refuses_each_rule() {
+        assert_eq!(
+            Handle::parse(" ada-lovelace ").unwrap().as_str(),
+            "ada-lovelace"
+        );
+        assert_eq!(Handle::parse("ab"), Err(ParseError::HandleLength(2)));
+        assert_eq!(
+            Handle::parse(&"a".repeat(31)),
+            Err(ParseError::HandleLength(31))
+        );
+        assert_eq!(Handle::parse("Ada"), Err(ParseError::HandleCharacter('A')));
+        assert_eq!(
+            Handle::parse("ada_l"),
+            Err(ParseError::HandleCharacter('_'))
+        );
+        assert_eq!(Handle::parse("-ada"), Err(ParseError::HandleHyphen));
+        assert_eq!(Handle::parse("a--da"), Err(ParseError::HandleHyphen));
+        assert_eq!(
+            Handle::parse("wallet"),
+            Err(ParseError::HandleReserved("wallet".into()))
+        );
+        assert_eq!(
+            Handle::parse("admin"),
+            Err(ParseError::HandleReserved("admin".into()))
+        );
     }
 
     #[test]

@@ -26,5 +26,5 @@ pub mod template;
 pub mod verify;
 pub mod vocab;
 
-pub use domain::{Email, ParseError, PublicUrl, Subdomain};
+pub use domain::{Email, Handle, ParseError, PublicUrl, Subdomain};
 pub use vocab::{AuditEvent, BadgeStatus, BatchStatus, RegisterSort, Role, RowStatus};

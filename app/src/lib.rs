@@ -35,6 +35,7 @@ use crate::pages::{
     members::{AuditPage, InviteAcceptedPage, InvitePage, MembersPage},
     not_found::NotFound,
     organisation::OrganisationPage,
+    profile::ProfilePage,
     security::{
         ForgotPasswordPage, ForgotPasswordSentPage, RecoveryCodesPage, ResetPasswordPage,
         SecondFactorPage, SecurityPage,
@@ -42,19 +43,38 @@ use crate::pages::{
     settings::SettingsPage,
     templates::{TemplateEditorPage, TemplatePage, TemplatesPage},
     verify::VerifyPage,
+    wallet::WalletPage,
 };
 
 /// The HTML document around the application, rendered on the server only.
+///
+/// Laurel hydrates in islands mode: a page is server HTML, and only its
+/// `#[island]` components (the designer form, a batch's live progress, the
+/// subdomain field of the activation form) become interactive in the
+/// browser. The islands' loader is sent only to the pages that have islands
+/// ([`paths::loads_islands`]); every other page ships no script at all.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     ssr::provide_request_nonce();
+    // Outside islands nothing hydrates, so the server writes no hydration
+    // markers or resource data (what `<HydrationScripts islands=true>` does,
+    // done here for the pages that leave it out).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    #[cfg(feature = "ssr")]
+    let path = ssr::request_path();
+    #[cfg(not(feature = "ssr"))]
+    let path = String::new();
+    let scripts =
+        paths::loads_islands(&path).then(|| view! { <HydrationScripts options islands=true /> });
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <HydrationScripts options />
+                {scripts}
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
@@ -64,20 +84,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Marks the document as live (`<html data-hydrated>`), so tests (and anyone
+/// looking) can tell a hydrated page from server HTML. The WASM entry calls
+/// it once the islands' runtime is up.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}
+
 /// The application: meta context, router and the page routes. Every route
 /// renders with `SsrMode::Async`: the server answers with the whole page, the
 /// header's session links included, so it is complete without JavaScript.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: mark the document,
-    // so tests (and anyone looking) can tell a live page from server HTML.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/laurel.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
@@ -122,6 +144,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/password/forgot/sent") view=ForgotPasswordSentPage ssr=SsrMode::Async />
                         <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/wallet") view=WalletPage ssr=SsrMode::Async />
+                        <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/o/:subdomain") view=OrganisationPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/o/:subdomain/assertions/:slug")

@@ -5,6 +5,18 @@
 
 use std::fmt::Display;
 
+/// Whether the page at `path` loads the islands' WebAssembly (see
+/// `crate::shell`). Visitor pages (home, organisation profiles, verification
+/// pages, claim, sign-in) are server HTML only and ship no WASM or JS: their
+/// budget is 150 KB, and they have nothing to hydrate. The pages of the
+/// issuer portal and the activation form, where the islands are, load the one
+/// islands bundle (budget 600 KB). An island put on another page will not
+/// hydrate until that page is named here; the hydrated Playwright project
+/// checks each island, and that visitor pages load no script.
+pub fn loads_islands(path: &str) -> bool {
+    path == "/activate" || path.starts_with("/portal/")
+}
+
 /// The paths of one organisation's portal: `/portal/{subdomain}/…`.
 #[derive(Debug, Clone, Copy)]
 pub struct Portal<'a> {
@@ -14,6 +26,14 @@ pub struct Portal<'a> {
 /// The portal of the organisation with this subdomain.
 pub fn portal(subdomain: &str) -> Portal<'_> {
     Portal { subdomain }
+}
+
+/// The signed-in holder's wallet.
+pub const WALLET: &str = "/wallet";
+
+/// A holder's public profile (`/u/{handle}`).
+pub fn profile_page(handle: &str) -> String {
+    format!("/u/{handle}")
 }
 
 /// The organisation's public page (`/o/{subdomain}`).
@@ -76,5 +96,29 @@ mod tests {
         assert_eq!(p.badge("abc"), "/portal/acme/badges/abc");
         assert_eq!(p.batch(3), "/portal/acme/batches/3");
         assert_eq!(public_page("acme"), "/o/acme");
+    }
+
+    #[test]
+    fn only_portal_pages_and_activation_load_the_islands() {
+        for path in [
+            "/portal/acme",
+            "/portal/acme/templates/new",
+            "/portal/acme/batches/7",
+            "/activate",
+        ] {
+            assert!(loads_islands(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/o/acme",
+            "/o/acme/assertions/x",
+            "/claim",
+            "/login",
+            "/portal",
+            "/portalx/y",
+            "/signup",
+        ] {
+            assert!(!loads_islands(path), "{path}");
+        }
     }
 }

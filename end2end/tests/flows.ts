@@ -72,3 +72,30 @@ export async function ownAddress(page: Page): Promise<string> {
   await page.setExtraHTTPHeaders({ 'X-Forwarded-For': ip });
   return ip;
 }
+
+/** The test fixtures' folder (images, CSV files). */
+export const F = 'tests/fixtures';
+
+export type Design = { name: string; image: string; external?: string; criteria?: string };
+
+/** Fills the designer and saves; returns nothing (the caller checks). */
+export async function design(page: Page, d: Design) {
+  await page.getByLabel('Name', { exact: true }).fill(d.name);
+  await page.getByLabel('Description').fill('Knows the basics.');
+  await page.getByLabel('Criteria (Markdown)').fill(d.criteria ?? 'Pass the **exam**.');
+  await page.getByLabel('Validity in years').fill('2');
+  await page.getByLabel('Tags (comma-separated)').fill('testing, basics');
+  if (d.external) await page.getByLabel('External template ID (optional)').fill(d.external);
+  await page.getByLabel(/^(Image|New image)/).setInputFiles(d.image);
+  await page.getByRole('button', { name: 'Save template' }).click();
+}
+
+/** A new template through the designer; returns its id. */
+export async function newTemplate(page: Page, subdomain: string, d: Design): Promise<string> {
+  await page.goto(`/portal/${subdomain}/templates/new`);
+  await design(page, d);
+  await expect(page.getByRole('status')).toHaveText('Template saved.');
+  const id = page.url().match(/\/templates\/(\d+)/)?.[1];
+  expect(id).toBeTruthy();
+  return id!;
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { baseURL } from '../playwright.config';
 import { badgecheck } from './badgecheck';
 import { linkIn, waitForMail } from './mail';
-import { ownAddress, signUp, strong, unique } from './flows';
+import { F, design, newTemplate, ownAddress, signUp, strong, unique } from './flows';
 
 // The issuer workspace: the template designer with its image rules, issuing
 // by hand and by CSV batch (preview, confirm, progress, result file, no
@@ -15,32 +15,6 @@ import { ownAddress, signUp, strong, unique } from './flows';
 // projects (JavaScript off and hydrated) unless a test says otherwise.
 
 test.describe.configure({ timeout: 120_000 });
-
-const F = 'tests/fixtures';
-
-type Design = { name: string; image: string; external?: string; criteria?: string };
-
-/** Fills the designer and saves; returns nothing (the caller checks). */
-async function design(page: Page, d: Design) {
-  await page.getByLabel('Name', { exact: true }).fill(d.name);
-  await page.getByLabel('Description').fill('Knows the basics.');
-  await page.getByLabel('Criteria (Markdown)').fill(d.criteria ?? 'Pass the **exam**.');
-  await page.getByLabel('Validity in years').fill('2');
-  await page.getByLabel('Tags (comma-separated)').fill('testing, basics');
-  if (d.external) await page.getByLabel('External template ID (optional)').fill(d.external);
-  await page.getByLabel(/^(Image|New image)/).setInputFiles(d.image);
-  await page.getByRole('button', { name: 'Save template' }).click();
-}
-
-/** A new template through the designer; returns its id. */
-async function newTemplate(page: Page, subdomain: string, d: Design): Promise<string> {
-  await page.goto(`/portal/${subdomain}/templates/new`);
-  await design(page, d);
-  await expect(page.getByRole('status')).toHaveText('Template saved.');
-  const id = page.url().match(/\/templates\/(\d+)/)?.[1];
-  expect(id).toBeTruthy();
-  return id!;
-}
 
 test('template designer: each bad image refused with its reason; PNG and SVG saved; edits are versions', async ({ page }, info) => {
   await ownAddress(page);

@@ -75,6 +75,9 @@ fn SessionLinks() -> impl IntoView {
                     {s.email}
                 </li>
                 <li>
+                    <A href=crate::paths::WALLET attr:class="hover:text-emerald-800">"Wallet"</A>
+                </li>
+                <li>
                     <A href="/portal" attr:class="hover:text-emerald-800">"Portal"</A>
                 </li>
                 <li>

@@ -1,6 +1,6 @@
-//! Sign-up, activation, sign-in and the portal: every form works as a plain
-//! HTML form without JavaScript (errors come back in the URL) and as an
-//! in-page request once hydrated.
+//! Sign-up, activation, sign-in and the portal: every form is a plain HTML
+//! form (errors come back in the URL). The activation form's subdomain field
+//! is an island: it checks the subdomain as you type.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{ActionError, Field};
 use crate::components::portal::error_of;
-use crate::components::style::{ALERT, BUTTON, SECONDARY};
+use crate::components::style::{ALERT, BUTTON, INPUT, LABEL, SECONDARY};
+use crate::pages::home::{check_subdomain, subdomain_answer};
 use crate::paths::public_page;
 use crate::server_fns::account::activate::Activate;
 use crate::server_fns::account::check_signup_token::check_signup_token;
@@ -75,11 +76,7 @@ pub fn ActivatePage() -> impl IntoView {
                             <ActionForm action attr:class="space-y-4">
                                 <input type="hidden" name="token" value=token() />
                                 <Field label="Organisation name" name="organisation_name" autocomplete="organization" />
-                                <Field
-                                    label="Subdomain"
-                                    name="subdomain"
-                                    hint="Lowercase letters, digits and hyphens, 3–63 characters. It becomes part of every badge you issue and can never be changed."
-                                />
+                                <SubdomainField />
                                 <Field label="Contact name" name="contact_name" autocomplete="name" />
                                 <Field label="Contact phone (optional)" name="contact_phone" kind="tel" autocomplete="tel" required=false />
                                 <Field
@@ -98,6 +95,36 @@ pub fn ActivatePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The subdomain field of the activation form. Without JavaScript the
+/// server checks the subdomain when the form is sent; hydrated (an island),
+/// the line under the field answers on every keystroke.
+#[island]
+fn SubdomainField() -> impl IntoView {
+    let value = RwSignal::new(String::new());
+    view! {
+        <div>
+            <label for="subdomain" class=LABEL>"Subdomain"</label>
+            <input
+                id="subdomain"
+                name="subdomain"
+                type="text"
+                required=true
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby="subdomain-hint subdomain-result"
+                class=INPUT
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <p id="subdomain-hint" class="mt-1 text-xs text-stone-600">
+                "Lowercase letters, digits and hyphens, 3–63 characters. It becomes part of every badge you issue and can never be changed."
+            </p>
+            <p id="subdomain-result" class="mt-1 min-h-5 text-sm" aria-live="polite">
+                {move || value.with(|v| subdomain_answer(check_subdomain(v)))}
+            </p>
+        </div>
     }
 }
 

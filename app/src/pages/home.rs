@@ -1,6 +1,5 @@
-//! The landing page: what Laurel is, and a first interactive element (the
-//! subdomain checker) that works as a plain form without JavaScript and checks
-//! as you type once hydrated.
+//! The landing page: what Laurel is, and a subdomain checker (a plain GET
+//! form: the home page is a visitor page and ships no script).
 
 use laurel::Subdomain;
 use leptos::prelude::*;
@@ -60,8 +59,10 @@ fn Feature(title: &'static str, text: &'static str) -> impl IntoView {
     }
 }
 
-/// What a subdomain check says, as shown under the field.
-fn check_subdomain(input: &str) -> Option<Result<String, String>> {
+/// What a subdomain check says, as shown under the field: `None` for an
+/// empty field. Shared by the home page's form and the activation form's
+/// live field ([`crate::pages::account`]).
+pub fn check_subdomain(input: &str) -> Option<Result<String, String>> {
     if input.is_empty() {
         return None;
     }
@@ -73,26 +74,26 @@ fn check_subdomain(input: &str) -> Option<Result<String, String>> {
     })
 }
 
-/// Checks a subdomain against Laurel's rules. Without JavaScript it is a GET
-/// form answered by the server; hydrated, it answers on every keystroke.
+/// The answer of [`check_subdomain`] as the line under a field.
+pub fn subdomain_answer(answer: Option<Result<String, String>>) -> AnyView {
+    match answer {
+        None => ().into_any(),
+        Some(Ok(msg)) => view! { <span class="text-emerald-800">{msg}</span> }.into_any(),
+        Some(Err(msg)) => view! { <span class="text-red-700">{msg}</span> }.into_any(),
+    }
+}
+
+/// Checks a subdomain against Laurel's rules: a GET form answered by the
+/// server. The home page is a visitor page and ships no WebAssembly
+/// (`paths::loads_islands`); the activation form, where the subdomain is
+/// really chosen, checks it as you type.
 #[component]
 fn SubdomainChecker() -> impl IntoView {
     let query = use_query_map();
-    let initial = query.read_untracked().get("subdomain").unwrap_or_default();
-    let value = RwSignal::new(initial.clone());
-    let result = move || value.with(|v| check_subdomain(v));
-    // Effects run only in the browser, once hydrated: the marker lets tests
-    // (and people) tell the live checker from the plain form.
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
-
+    let value = query.read_untracked().get("subdomain").unwrap_or_default();
+    let answer = subdomain_answer(check_subdomain(&value));
     view! {
-        <form
-            method="get"
-            action="/"
-            class="rounded-xl border border-stone-200 bg-white p-6 shadow-sm"
-            data-live=move || live.get().to_string()
-        >
+        <form method="get" action="/" class="rounded-xl border border-stone-200 bg-white p-6 shadow-sm">
             <label for="subdomain" class="block font-semibold">
                 "Try a subdomain for your organisation"
             </label>
@@ -108,27 +109,11 @@ fn SubdomainChecker() -> impl IntoView {
                     spellcheck="false"
                     maxlength="80"
                     class="w-full rounded border border-stone-300 px-3 py-2 font-mono"
-                    // `value` is what the server renders (and what a browser
-                    // without JavaScript shows); `prop:value` keeps it in sync
-                    // once hydrated.
-                    value=initial
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
+                    value=value
                 />
-                <button
-                    type="submit"
-                    class=BUTTON
-                >
-                    "Check"
-                </button>
+                <button type="submit" class=BUTTON>"Check"</button>
             </div>
-            <p id="subdomain-result" class="mt-3 min-h-6 text-sm" aria-live="polite">
-                {move || match result() {
-                    None => ().into_any(),
-                    Some(Ok(msg)) => view! { <span class="text-emerald-800">{msg}</span> }.into_any(),
-                    Some(Err(msg)) => view! { <span class="text-red-700">{msg}</span> }.into_any(),
-                }}
-            </p>
+            <p id="subdomain-result" class="mt-3 min-h-6 text-sm" aria-live="polite">{answer}</p>
         </form>
     }
 }

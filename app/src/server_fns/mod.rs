@@ -14,3 +14,4 @@ pub mod public;
 pub mod security;
 pub mod settings;
 pub mod templates;
+pub mod wallet;

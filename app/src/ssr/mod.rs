@@ -51,6 +51,13 @@ pub fn set_status(status: http::StatusCode) {
     }
 }
 
+/// The path of the page being rendered ("" outside a request).
+pub fn request_path() -> String {
+    use_context::<http::request::Parts>()
+        .map(|parts| parts.uri.path().to_owned())
+        .unwrap_or_default()
+}
+
 /// Makes the per-request CSP nonce that the server's security middleware put
 /// in the request extensions available to `<HydrationScripts>`, so the inline
 /// bootstrap script is allowed by `script-src 'nonce-…'` and nothing else is.

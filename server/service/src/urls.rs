@@ -123,6 +123,10 @@ impl SiteUrls {
     pub fn claim(&self, token: &str) -> String {
         format!("{}/claim?token={token}", self.base)
     }
+    /// A holder's public profile (`og:url` and links to share).
+    pub fn profile(&self, handle: &str) -> String {
+        format!("{}/u/{handle}", self.base)
+    }
 }
 
 #[cfg(test)]

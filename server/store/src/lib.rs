@@ -25,6 +25,7 @@ mod sessions;
 mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod wallet;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -55,6 +56,7 @@ pub use organisations::Organisation;
 pub use profile::OrganisationProfile;
 pub use sessions::{NewSession, SessionUser};
 pub use templates::{TemplateDesign, TemplateRow, TemplateSummary};
+pub use wallet::{HolderProfile, ProfileUpdate, WalletBadge};
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend.
 macro_rules! with_pool {

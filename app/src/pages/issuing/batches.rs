@@ -1,5 +1,6 @@
 //! CSV batches (`/portal/:subdomain/batches[/:id]`): upload → preview → confirm →
-//! progress → result file. Hydrated, the batch page follows progress live.
+//! progress → result file. The batch itself is an island ([`BatchLive`]):
+//! hydrated, it follows the progress live.
 
 use laurel::BatchStatus;
 use leptos::prelude::*;
@@ -7,8 +8,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::components::form::{url_error, ActionError};
-use crate::components::portal::{error_of, id_param, loaded, org_nav, reloaded, subdomain_param};
+use crate::components::portal::{id_param, loaded, org_nav, subdomain_param};
 use crate::components::style::{BUTTON, CARD, CELL, INPUT, LABEL, NOTICE, SECONDARY, TABLE};
+use crate::error::AppError;
 use crate::paths::portal;
 use crate::server_fns::issuing::batch_results::BatchResults;
 use crate::server_fns::issuing::confirm_batch::ConfirmBatch;
@@ -95,24 +97,50 @@ fn Batches(v: BatchesView) -> impl IntoView {
 pub fn BatchPage() -> impl IntoView {
     let subdomain = subdomain_param();
     let id = id_param("id");
-    let confirm = ServerAction::<ConfirmBatch>::new();
-    let tick = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || (subdomain(), id(), confirm.version().get(), tick.get()),
-        |(s, id, ..)| get_batch(s, id),
-    );
-    // Hydrated: poll once a second while the batch runs.
+    let data = Resource::new(move || (subdomain(), id()), |(s, id)| get_batch(s, id));
+    view! {
+        <Title text="CSV batch" />
+        {loaded(data, move |b| view! { <BatchLive b confirm_error={url_error::<ConfirmBatch>()} /> })}
+    }
+}
+
+/// A batch as it goes (an island): hydrated, it asks the server for the
+/// batch once a second while it runs and shows each answer, so the progress
+/// counts up without a reload. `confirm_error` is the refusal of the last
+/// confirmation, read from the URL by the page.
+#[island]
+fn BatchLive(b: BatchView, confirm_error: Option<AppError>) -> impl IntoView {
+    let batch = RwSignal::new(b);
     #[cfg(feature = "hydrate")]
-    {
+    browser::follow(batch);
+    move || view! { <Batch b=batch.get() confirm_error=confirm_error.clone() /> }
+}
+
+/// What only the browser does: follow a running batch.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use laurel::BatchStatus;
+    use leptos::prelude::*;
+
+    use crate::server_fns::issuing::get_batch::{get_batch, BatchView};
+
+    /// Polls the batch once a second while it runs (one request at a time),
+    /// until it stops running or the island goes away.
+    pub fn follow(batch: RwSignal<BatchView>) {
+        let asking = StoredValue::new(false);
         let handle = set_interval_with_handle(
             move || {
-                let running = data
-                    .get_untracked()
-                    .and_then(Result::ok)
-                    .is_some_and(|b| b.status == BatchStatus::Running);
-                if running {
-                    tick.update(|n| *n += 1);
+                let b = batch.get_untracked();
+                if b.status != BatchStatus::Running || asking.get_value() {
+                    return;
                 }
+                asking.set_value(true);
+                leptos::task::spawn_local(async move {
+                    if let Ok(next) = get_batch(b.subdomain, b.id).await {
+                        batch.set(next);
+                    }
+                    asking.set_value(false);
+                });
             },
             std::time::Duration::from_secs(1),
         );
@@ -120,14 +148,10 @@ pub fn BatchPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     }
-    view! {
-        <Title text="CSV batch" />
-        {reloaded(data, move |b| view! { <Batch b confirm /> })}
-    }
 }
 
 #[component]
-fn Batch(b: BatchView, confirm: ServerAction<ConfirmBatch>) -> impl IntoView {
+fn Batch(b: BatchView, confirm_error: Option<AppError>) -> impl IntoView {
     let results = format!(
         "{}?subdomain={}&id={}",
         <BatchResults as ServerFn>::url(),
@@ -135,6 +159,9 @@ fn Batch(b: BatchView, confirm: ServerAction<ConfirmBatch>) -> impl IntoView {
         b.id
     );
     let running = b.status == BatchStatus::Running;
+    // Plain forms (in the island too): the server answers a confirmation
+    // with the batch page again.
+    let confirm_url = <ConfirmBatch as ServerFn>::url();
     let (sub_confirm, sub_cancel) = (b.subdomain.clone(), b.subdomain.clone());
     let hidden =
         |name: &'static str, value: String| view! { <input type="hidden" name=name value=value /> };
@@ -157,20 +184,20 @@ fn Batch(b: BatchView, confirm: ServerAction<ConfirmBatch>) -> impl IntoView {
                 <div class=CARD>
                     <p>{format!("{} row(s) will be issued when you confirm; rows with errors or issued before are left out.", b.pending)}</p>
                     <div class="flex gap-3">
-                        <ActionForm action=confirm>
+                        <form method="post" action=confirm_url>
                             {hidden("subdomain", sub_confirm)}
                             {hidden("id", b.id.to_string())}
                             {hidden("action", "confirm".into())}
                             <button type="submit" class=BUTTON disabled=b.pending == 0>{format!("Issue {} badge(s)", b.pending)}</button>
-                        </ActionForm>
-                        <ActionForm action=confirm>
+                        </form>
+                        <form method="post" action=confirm_url>
                             {hidden("subdomain", sub_cancel)}
                             {hidden("id", b.id.to_string())}
                             {hidden("action", "cancel".into())}
                             <button type="submit" class=SECONDARY>"Discard"</button>
-                        </ActionForm>
+                        </form>
                     </div>
-                    <ActionError error=error_of(confirm.value()) />
+                    <ActionError error=Signal::stored(confirm_error) />
                 </div>
             })}
             {(b.status != BatchStatus::Preview).then(|| view! {

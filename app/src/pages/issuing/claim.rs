@@ -52,7 +52,8 @@ pub fn ClaimPage() -> impl IntoView {
                                             <li><a href=c.download_url class="underline">"Download the badge image"</a>
                                                 " — the credential is baked into it, so any Open Badges verifier can check it."</li>
                                             <li>"Share the verification page's address on LinkedIn, X or your site."</li>
-                                            <li>"Laurel's wallet, where you will collect and publish your badges, is coming; this link will take you there."</li>
+                                            <li>"Keep it in your Laurel "<a href=crate::paths::WALLET class="underline">"wallet"</a>
+                                                ": sign in with this address, and choose there whether it shows on your public profile."</li>
                                         </ol>
                                         {if c.claimed {
                                             view! { <p role="status" class=NOTICE data-testid="claimed">"You have accepted this badge."</p> }.into_any()

@@ -1,5 +1,6 @@
 //! The designer (`/portal/:subdomain/templates/new`, `…/:id/edit`): a plain
-//! multipart form first; hydrated, the preview follows every keystroke and the
+//! multipart form first. The form and its preview are an island
+//! ([`DesignerForm`]): hydrated, the preview follows every keystroke and the
 //! chosen image, and a refusal keeps the input (browser code in `browser`).
 
 use laurel::template::TemplateFields;
@@ -11,6 +12,7 @@ use super::preview::BadgePreview;
 use crate::components::form::{url_error, ActionError};
 use crate::components::portal::{id_param, loaded, org_nav, subdomain_param};
 use crate::components::style::{BUTTON, INPUT, LABEL};
+use crate::error::AppError;
 use crate::server_fns::issuing::get_dashboard::get_dashboard;
 use crate::server_fns::templates::get_template::{get_template, TemplateView};
 use crate::server_fns::templates::save_template::SaveTemplate;
@@ -37,15 +39,45 @@ pub fn TemplateEditorPage() -> impl IntoView {
     );
     view! {
         <Title text="Badge designer" />
-        {loaded(data, move |(subdomain, organisation, template)| view! { <Designer subdomain organisation template /> })}
+        {loaded(data, move |(subdomain, organisation, template)| view! {
+            <Designer subdomain organisation template error={url_error::<SaveTemplate>()} />
+        })}
     }
 }
 
+/// The page around the designer: its title and the organisation's links.
 #[component]
 fn Designer(
     subdomain: String,
     organisation: String,
     template: Option<TemplateView>,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let title = if template.is_some() {
+        "Edit badge template"
+    } else {
+        "New badge template"
+    };
+    view! {
+        <section class="space-y-6">
+            <header class="space-y-2">
+                <h1 class="text-2xl font-bold">{title}</h1>
+                {org_nav(&subdomain, "Templates")}
+            </header>
+            <DesignerForm subdomain organisation template error />
+        </section>
+    }
+}
+
+/// The designer's form and its live preview (an island: everything it needs
+/// comes in its props, which the server writes into the page). `error` is
+/// the refusal of the last plain submission, read from the URL by the page.
+#[island]
+fn DesignerForm(
+    subdomain: String,
+    organisation: String,
+    template: Option<TemplateView>,
+    error: Option<AppError>,
 ) -> impl IntoView {
     let f: TemplateFields = template
         .as_ref()
@@ -64,8 +96,7 @@ fn Designer(
     let image_url = RwSignal::new(template.as_ref().map(|t| t.image_url.clone()));
     // Without JavaScript a refusal comes back in the URL; hydrated, the form
     // is sent in the page and the refusal lands here, the input kept.
-    let url_error = url_error::<SaveTemplate>();
-    let error = RwSignal::new(url_error);
+    let error = RwSignal::new(error);
     let pending = RwSignal::new(false);
     // Effects run only in the browser, once hydrated: the marker lets tests
     // (and styles) know the preview is live.
@@ -73,11 +104,6 @@ fn Designer(
     Effect::new(move |_| live.set(true));
     let editing = template.as_ref().map(|t| t.id);
     let save_url = <SaveTemplate as ServerFn>::url();
-    let title = if editing.is_some() {
-        "Edit badge template"
-    } else {
-        "New badge template"
-    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         browser::submit(ev, error, pending);
@@ -157,21 +183,15 @@ fn Designer(
     }
     .into_any();
     view! {
-        <section class="space-y-6">
-            <header class="space-y-2">
-                <h1 class="text-2xl font-bold">{title}</h1>
-                {org_nav(&subdomain, "Templates")}
-            </header>
-            <div class="grid gap-6 md:grid-cols-2">
-                {form}
-                <div class="md:sticky md:top-4 md:self-start">
-                    <BadgePreview
-                        name=name description=description criteria=criteria criteria_url=criteria_url
-                        tags=tags validity=validity image_url=image_url issuer=organisation
-                    />
-                </div>
+        <div class="grid gap-6 md:grid-cols-2">
+            {form}
+            <div class="md:sticky md:top-4 md:self-start">
+                <BadgePreview
+                    name=name description=description criteria=criteria criteria_url=criteria_url
+                    tags=tags validity=validity image_url=image_url issuer=organisation
+                />
             </div>
-        </section>
+        </div>
     }
 }
 

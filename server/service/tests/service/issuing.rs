@@ -28,7 +28,7 @@ on_both_backends!(register_on_sqlite, register_on_postgres, register);
 
 const PNG: &[u8] = b"\x89PNG fake bytes: the store does not look inside";
 
-fn design(name: &str) -> TemplateDesign<'_> {
+pub fn design(name: &str) -> TemplateDesign<'_> {
     TemplateDesign {
         name,
         description: "A test badge.",
@@ -42,7 +42,7 @@ fn design(name: &str) -> TemplateDesign<'_> {
     }
 }
 
-fn ctx(store: &Store) -> ServerContext {
+pub fn ctx(store: &Store) -> ServerContext {
     ServerContext {
         store: store.clone(),
         public_url: Arc::from("https://badges.example.org"),
@@ -52,14 +52,14 @@ fn ctx(store: &Store) -> ServerContext {
     }
 }
 
-async fn org(store: &Store, sub: &str) -> Organisation {
+pub async fn org(store: &Store, sub: &str) -> Organisation {
     store
         .ensure_organisation(&Subdomain::parse(sub).unwrap(), &format!("Org {sub}"))
         .await
         .unwrap()
 }
 
-fn award(email: &str, last: &str, day: u32) -> Award {
+pub fn award(email: &str, last: &str, day: u32) -> Award {
     Award {
         holder: Holder {
             email: Email::parse(email).unwrap(),

@@ -6,3 +6,4 @@
 mod issuing;
 mod jobs;
 mod mfa;
+mod wallet;

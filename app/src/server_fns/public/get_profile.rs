@@ -1,0 +1,59 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A public badge on a holder's profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileBadge {
+    pub badge: String,
+    pub issuer: String,
+    pub image_url: String,
+    pub verify_url: String,
+    pub issued_on: String,
+}
+
+/// What a visitor sees of a holder: only what they made public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub handle: String,
+    pub display_name: String,
+    pub summary: String,
+    /// The profile's absolute URL (`og:url`).
+    pub url: String,
+    pub badges: Vec<ProfileBadge>,
+}
+
+/// A holder's public profile; `None` (the page answers 404) when the handle
+/// is not valid, unknown, or its profile is switched off. Badges come from
+/// `Store::public_profile`, which selects public ones only.
+#[server(endpoint = "public/get_profile")]
+pub async fn get_profile(handle: String) -> Result<Option<ProfileView>, AppError> {
+    let Ok(handle) = laurel::Handle::parse(&handle) else {
+        return Ok(None);
+    };
+    let ctx = crate::ssr::context()?;
+    let Some((profile, badges)) = ctx.store.public_profile(handle.as_str()).await? else {
+        return Ok(None);
+    };
+    let badges = badges
+        .into_iter()
+        .map(|b| {
+            let urls = ctx.urls(&b.subdomain);
+            ProfileBadge {
+                image_url: urls.badge_image(&b.badge_class_slug),
+                verify_url: urls.assertion(&b.slug),
+                issued_on: b.issued_on.format("%Y-%m-%d").to_string(),
+                badge: b.badge_name,
+                issuer: b.organisation_name,
+            }
+        })
+        .collect();
+    Ok(Some(ProfileView {
+        url: ctx.site().profile(&profile.handle),
+        handle: profile.handle,
+        display_name: profile.display_name,
+        summary: profile.summary,
+        badges,
+    }))
+}

@@ -1,0 +1,24 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Makes one of the signed-in holder's badges public (`public` = "true") or
+/// private (anything else). A badge that is not theirs is "not found":
+/// whether it exists is not told.
+#[server(endpoint = "wallet/set_visibility")]
+pub async fn set_visibility(slug: String, public: String) -> Result<(), AppError> {
+    use crate::ssr::{auth, context};
+
+    let user = auth::require_user().await?;
+    let ctx = context()?;
+    let public = public == "true";
+    if !ctx
+        .store
+        .set_wallet_visibility(user.user_id, slug.trim(), public)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    leptos_axum::redirect(crate::paths::WALLET);
+    Ok(())
+}

@@ -1,0 +1,158 @@
+import { test, expect } from './base';
+import type { Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
+import { baseURL } from '../playwright.config';
+import { F, newTemplate, ownAddress, signUp, unique } from './flows';
+
+// The holder side, both projects (JavaScript off and hydrated): badges
+// issued to an account's address land in its wallet, private; the holder
+// switches on a profile and makes a badge public; a private badge is on no
+// public surface (the profile's HTML and its Open Graph tags); another
+// account can neither see nor change my badges.
+
+test.describe.configure({ timeout: 120_000 });
+
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close();
+});
+
+async function person(browser: Browser, info: TestInfo): Promise<Page> {
+  const b = () => 1 + Math.floor(Math.random() * 254);
+  const context = await browser.newContext({
+    baseURL,
+    javaScriptEnabled: info.project.use.javaScriptEnabled ?? true,
+    extraHTTPHeaders: { 'X-Forwarded-For': `10.${b()}.${b()}.${b()}` },
+  });
+  contexts.push(context);
+  return context.newPage();
+}
+
+/** Issues the template `id` by hand to `email`. */
+async function issueTo(page: Page, subdomain: string, id: string, email: string) {
+  await page.goto(`/portal/${subdomain}/templates/${id}`);
+  await page.getByLabel('Recipients, one per line').fill(`${email}, Ada, Tester`);
+  await page.getByRole('button', { name: 'Issue badges' }).click();
+  await expect(page.getByTestId('issued-notice')).toContainText('Issued 1 badge(s)');
+}
+
+/** The profile page as a visitor (signed out) sees it: status, HTML and
+ * the number of `og:image` tags. */
+async function profile(visitor: Page, handle: string) {
+  const res = await visitor.goto(`/u/${handle}`);
+  const page = visitor;
+  return {
+    status: res!.status(),
+    html: await page.content(),
+    ogImage: await page.locator('meta[property="og:image"]').count(),
+  };
+}
+
+test('wallet: private by default, public on the profile when chosen, private again gone from every public surface', async ({ page, browser }, info) => {
+  await ownAddress(page);
+  const { email, subdomain } = await signUp(page, info);
+  const visitor = await person(browser, info);
+  const shown = await newTemplate(page, subdomain, { name: 'Shown Badge', image: `${F}/badge-200.png` });
+  const hidden = await newTemplate(page, subdomain, { name: 'Hidden Badge', image: `${F}/badge.svg` });
+  await issueTo(page, subdomain, shown, email);
+  await issueTo(page, subdomain, hidden, email);
+
+  // The wallet: both badges, both private; the header leads there.
+  await page.goto('/portal');
+  await page.getByRole('link', { name: 'Wallet' }).click();
+  await expect(page).toHaveURL(/\/wallet$/);
+  await expect(page.getByTestId('wallet-email')).toHaveText(email);
+  const items = page.getByTestId('wallet-item');
+  await expect(items).toHaveCount(2);
+  await expect(page.getByTestId('visibility')).toHaveText(['Private', 'Private']);
+  await expect(page.getByTestId('profile-link')).toHaveCount(0);
+  const shownItem = items.filter({ hasText: 'Shown Badge' });
+  const hiddenItem = items.filter({ hasText: 'Hidden Badge' });
+  const shownSlug = (await shownItem.getAttribute('data-slug'))!;
+  const hiddenSlug = (await hiddenItem.getAttribute('data-slug'))!;
+
+  // Bad input on the profile form: a clear error, nothing saved.
+  const handle = unique('h', info.project.name).toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 30).replace(/-$/, '');
+  expect((await profile(visitor, handle)).status).toBe(404);
+  await page.goto('/wallet');
+  await page.getByLabel('Handle').fill('Not A Handle');
+  await page.getByLabel('Display name').fill('Ada Tester');
+  await page.getByLabel('Show my public profile').check();
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The handle may only contain lowercase letters a–z, digits and hyphens (found “N”).');
+  expect((await profile(visitor, 'not-a-handle')).status).toBe(404);
+
+  // A public profile with no public badge: neither badge is on it.
+  await page.goto('/wallet');
+  await page.getByLabel('Handle').fill(handle);
+  await page.getByLabel('Display name').fill('Ada Tester');
+  await page.getByLabel('Summary (optional)').fill('Learns things.');
+  await page.getByLabel('Show my public profile').check();
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByRole('status')).toHaveText('Profile saved.');
+  await expect(page.getByTestId('profile-link')).toHaveAttribute('href', `/u/${handle}`);
+  let p = await profile(visitor, handle);
+  expect(p.status).toBe(200);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Ada Tester');
+  await expect(visitor.getByText('No public badges yet.')).toBeVisible();
+  await expect(visitor.locator('meta[property="og:title"]')).toHaveAttribute('content', 'Ada Tester');
+  for (const secret of ['Shown Badge', 'Hidden Badge', shownSlug, hiddenSlug, email]) expect(p.html).not.toContain(secret);
+  expect(p.ogImage).toBe(0);
+
+  // One badge public: exactly that one shows, with its image as og:image.
+  await page.goto('/wallet');
+  await shownItem.getByRole('button', { name: 'Make public' }).click();
+  await expect(shownItem.getByTestId('visibility')).toHaveText('Public');
+  await expect(hiddenItem.getByTestId('visibility')).toHaveText('Private');
+  p = await profile(visitor, handle);
+  await expect(visitor.getByTestId('profile-badges')).toContainText('Shown Badge');
+  expect(p.html).toContain(shownSlug);
+  for (const secret of ['Hidden Badge', hiddenSlug, email]) expect(p.html).not.toContain(secret);
+  expect(p.ogImage).toBe(1);
+  await visitor.getByRole('link', { name: 'Verify this badge' }).click();
+  await expect(visitor).toHaveURL(new RegExp(`/o/${subdomain}/assertions/${shownSlug}$`));
+
+  // Private again: gone from the profile and its tags, still in the wallet.
+  await page.goto('/wallet');
+  await shownItem.getByRole('button', { name: 'Make private' }).click();
+  await expect(shownItem.getByTestId('visibility')).toHaveText('Private');
+  p = await profile(visitor, handle);
+  for (const secret of ['Shown Badge', 'Hidden Badge', shownSlug, hiddenSlug, email]) expect(p.html).not.toContain(secret);
+  expect(p.ogImage).toBe(0);
+
+  // Another account: its wallet has none of mine, and my badge cannot be
+  // switched from there (not found, nothing changed).
+  const eve = await person(browser, info);
+  await signUp(eve, info);
+  await eve.goto('/wallet');
+  await expect(eve.getByText('No badges yet.')).toBeVisible();
+  const res = await eve.request.post('/api/wallet/set_visibility', {
+    headers: { Origin: baseURL },
+    form: { slug: shownSlug, public: 'true' },
+    maxRedirects: 0,
+  });
+  expect(res.status()).toBe(404);
+  p = await profile(visitor, handle);
+  expect(p.html).not.toContain(shownSlug);
+  // Eve cannot take my handle.
+  await eve.goto('/wallet');
+  await eve.getByLabel('Handle').fill(handle);
+  await eve.getByLabel('Display name').fill('Eve');
+  await eve.getByRole('button', { name: 'Save profile' }).click();
+  await expect(eve.getByRole('alert')).toHaveText(`A profile with the handle “${handle}” already exists.`);
+
+  // Profile switched off: 404.
+  await page.goto('/wallet');
+  await page.getByLabel('Show my public profile').uncheck();
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByRole('status')).toHaveText('Profile saved.');
+  expect((await profile(visitor, handle)).status).toBe(404);
+});
+
+test('the wallet asks visitors to sign in; an unknown profile is 404', async ({ page }) => {
+  await page.goto('/wallet');
+  await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  for (const path of ['/u/nobody-here-at-all', '/u/Bad_Handle', '/u/x']) {
+    const res = await page.goto(path);
+    expect(res!.status(), path).toBe(404);
+  }
+});
