@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod ob2;
 pub mod ob3;
 pub mod recipient;
+pub mod share;
 pub mod template;
 #[cfg(feature = "verify")]
 pub mod verify;

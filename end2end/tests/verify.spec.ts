@@ -29,6 +29,43 @@ test('a valid badge shows its status, badge, issuer, masked recipient and links'
   await expect(page.locator('meta[name="twitter:card"]')).toHaveAttribute('content', 'summary');
 });
 
+test("share: LinkedIn's add-to-profile link carries the badge's own data, URL-encoded", async ({ page }) => {
+  const url = demoUrls()['verify-page'];
+  await page.goto(url);
+  const link = await page.getByTestId('share-linkedin').getAttribute('href');
+  const u = new URL(link!);
+  expect(u.origin + u.pathname).toBe('https://www.linkedin.com/profile/add');
+  const p = Object.fromEntries(u.searchParams);
+  const dd = (term: string) => page.locator(`dt:text-is("${term}") + dd`).textContent();
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  // The page writes dates as "9 March 2026".
+  const monthYear = (text: string | null) => {
+    const [, month, year] = (text ?? '').trim().split(' ');
+    return [year, String(months.indexOf(month) + 1)];
+  };
+  const [issueYear, issueMonth] = monthYear(await dd('Issued on'));
+  const [expirationYear, expirationMonth] = monthYear(await dd('Expires'));
+  expect(p).toEqual({
+    startTask: 'CERTIFICATION_NAME',
+    name: await page.getByRole('heading', { level: 1 }).textContent(),
+    organizationName: 'Laurel Demo Academy',
+    issueYear,
+    issueMonth,
+    expirationYear,
+    expirationMonth,
+    certUrl: url,
+    certId: url.split('/').pop(),
+  });
+  // The same fields to copy by hand, and the other networks.
+  await expect(page.getByLabel('Credential URL')).toHaveValue(url);
+  await expect(page.getByLabel('Issue year')).toHaveValue(issueYear);
+  const x = new URL((await page.getByRole('link', { name: 'Post on X' }).getAttribute('href'))!);
+  expect(x.searchParams.get('url')).toBe(url);
+  const fb = new URL((await page.getByRole('link', { name: 'Share on Facebook' }).getAttribute('href'))!);
+  expect(fb.searchParams.get('u')).toBe(url);
+  expect(await page.getByRole('link', { name: 'E-mail' }).getAttribute('href')).toContain(encodeURIComponent(url));
+});
+
 test('a revoked badge says so, with the reason', async ({ page }) => {
   const response = await page.goto(demoUrls()['assertion-revoked']);
   expect(response?.status()).toBe(200);

@@ -110,6 +110,8 @@ test('wallet: private by default, public on the profile when chosen, private aga
   expect(p.ogImage).toBe(1);
   await visitor.getByRole('link', { name: 'Verify this badge' }).click();
   await expect(visitor).toHaveURL(new RegExp(`/o/${subdomain}/assertions/${shownSlug}$`));
+  // The criteria's Markdown is rendered, not shown as source.
+  await expect(visitor.getByTestId('criteria').locator('strong')).toHaveText('exam');
 
   // Private again: gone from the profile and its tags, still in the wallet.
   await page.goto('/wallet');

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::pages::not_found::NotFound;
 use laurel::BadgeStatus;
 
-use crate::server_fns::public::get_assertion::{get_assertion, AssertionView};
+use crate::server_fns::public::get_assertion::{get_assertion, AssertionView, ShareView};
 
 #[component]
 pub fn VerifyPage() -> impl IntoView {
@@ -122,9 +122,8 @@ fn Verification(a: AssertionView) -> impl IntoView {
                 </dl>
                 <section>
                     <h2 class="font-semibold">"Criteria"</h2>
-                    <p class="text-sm text-stone-700">
-                        {a.criteria_narrative.clone().unwrap_or_default()}
-                    </p>
+                    // Sanitised on the server by `laurel::markdown::render`.
+                    <div class="prose-sm text-sm text-stone-700" data-testid="criteria" inner_html=a.criteria_html.clone().unwrap_or_default()></div>
                     {a
                         .criteria_url
                         .clone()
@@ -157,6 +156,7 @@ fn Verification(a: AssertionView) -> impl IntoView {
                             </section>
                         }
                     })}
+                <Share share=a.share.clone() />
                 <section>
                     <h2 class="font-semibold">"Verify it yourself"</h2>
                     <ul class="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm text-emerald-800 underline">
@@ -169,5 +169,48 @@ fn Verification(a: AssertionView) -> impl IntoView {
                 </section>
             </div>
         </article>
+    }
+}
+
+/// Share links, and LinkedIn's fields to copy for people who add the
+/// certification by hand (plain links and read-only fields: no script).
+#[component]
+fn Share(share: ShareView) -> impl IntoView {
+    let label = |k: &str| match k {
+        "name" => "Name",
+        "organizationName" => "Issuing organisation",
+        "organizationId" => "Issuing organisation (LinkedIn ID)",
+        "issueYear" => "Issue year",
+        "issueMonth" => "Issue month",
+        "expirationYear" => "Expiration year",
+        "expirationMonth" => "Expiration month",
+        "certUrl" => "Credential URL",
+        "certId" => "Credential ID",
+        _ => "",
+    };
+    view! {
+        <section class="space-y-2" aria-labelledby="share-heading">
+            <h2 id="share-heading" class="font-semibold">"Share"</h2>
+            <ul class="flex flex-wrap gap-x-4 gap-y-1 text-sm text-emerald-800 underline">
+                <li><a href=share.linkedin rel="noopener" target="_blank" data-testid="share-linkedin">"Add to LinkedIn profile"</a></li>
+                <li><a href=share.x rel="noopener" target="_blank">"Post on X"</a></li>
+                <li><a href=share.facebook rel="noopener" target="_blank">"Share on Facebook"</a></li>
+                <li><a href=share.email>"E-mail"</a></li>
+            </ul>
+            <details class="text-sm">
+                <summary class="cursor-pointer">"LinkedIn's fields, to copy by hand"</summary>
+                <div class="mt-2 grid gap-2 sm:grid-cols-2">
+                    {share.fields.into_iter().map(|(k, v)| {
+                        let id = format!("share-{k}");
+                        view! {
+                            <div>
+                                <label for=id.clone() class="block text-xs font-semibold">{label(&k)}</label>
+                                <input id=id readonly=true value=v class="w-full rounded border border-stone-300 px-2 py-1 font-mono text-xs" />
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </details>
+        </section>
     }
 }

@@ -85,6 +85,7 @@ fn Item(b: WalletItem, visibility: ServerAction<SetVisibility>) -> impl IntoView
                     <p>
                         <span data-testid="visibility">{if b.public { "Public" } else { "Private" }}</span>
                         " · " <a href=b.verify_url class="underline">"Verification page"</a>
+                        " · " <a href=b.linkedin rel="noopener" target="_blank" class="underline">"Add to LinkedIn"</a>
                     </p>
                 </div>
             </div>

@@ -15,6 +15,8 @@ pub struct AssertionView {
     pub badge_description: String,
     pub criteria_narrative: Option<String>,
     pub criteria_url: Option<String>,
+    /// The criteria's Markdown rendered and sanitised (`laurel::markdown`).
+    pub criteria_html: Option<String>,
     pub image_url: String,
     pub issuer_name: String,
     pub issuer_url: String,
@@ -28,6 +30,37 @@ pub struct AssertionView {
     pub credential_url: String,
     pub jwt_url: String,
     pub baked_url: String,
+    pub share: ShareView,
+}
+
+/// The ways to share one badge: links to LinkedIn's add-to-profile form, X,
+/// Facebook and e-mail, and LinkedIn's fields for people who add them by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareView {
+    pub linkedin: String,
+    pub x: String,
+    pub facebook: String,
+    pub email: String,
+    /// `(LinkedIn's field name, value)`.
+    pub fields: Vec<(String, String)>,
+}
+
+impl ShareView {
+    pub fn new(c: &laurel::share::Certification<'_>) -> Self {
+        use laurel::share;
+        let text = format!("I earned “{}” from {}", c.name, c.organisation_name);
+        Self {
+            linkedin: c.linkedin_url(),
+            x: share::x_intent(&text, c.cert_url),
+            facebook: share::facebook_sharer(c.cert_url),
+            email: share::mailto(&text, &format!("{text}: {}", c.cert_url)),
+            fields: c
+                .fields()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        }
+    }
 }
 
 /// `holder@example.com` → `h•••••@example.com`: enough for the holder to
@@ -65,13 +98,29 @@ pub async fn get_assertion(
     let urls = ctx.urls(&org.subdomain);
     let status = laurel::BadgeStatus::at(a.revoked_at, a.expires_at, chrono::Utc::now());
     let date = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %B %Y").to_string();
+    let page_url = urls.assertion(&a.slug);
+    let share = ShareView::new(&laurel::share::Certification {
+        name: &class.name,
+        organisation_name: &org.name,
+        organisation_id: None,
+        issued: a.issued_on.date_naive(),
+        expires: a.expires_at.map(|e| e.date_naive()),
+        cert_url: &page_url,
+        cert_id: &a.slug,
+    });
     Ok(Some(AssertionView {
+        share,
+        criteria_html: class
+            .criteria_narrative
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .map(laurel::markdown::render),
         status,
         revocation_reason: a
             .revocation_reason
             .clone()
             .filter(|_| a.revoked_at.is_some()),
-        page_url: urls.assertion(&a.slug),
+        page_url,
         badge_name: class.name.clone(),
         badge_description: class.description.clone(),
         criteria_narrative: class.criteria_narrative.clone(),

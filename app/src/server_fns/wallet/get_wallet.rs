@@ -15,6 +15,8 @@ pub struct WalletItem {
     pub issued_on: String,
     pub status: BadgeStatus,
     pub public: bool,
+    /// LinkedIn's add-to-profile link for this badge.
+    pub linkedin: String,
 }
 
 /// The profile form's current values (empty before the first save).
@@ -49,9 +51,21 @@ pub async fn get_wallet() -> Result<WalletView, AppError> {
         .into_iter()
         .map(|b| {
             let urls = ctx.urls(&b.subdomain);
+            let verify_url = urls.assertion(&b.slug);
+            let linkedin = laurel::share::Certification {
+                name: &b.badge_name,
+                organisation_name: &b.organisation_name,
+                organisation_id: None,
+                issued: b.issued_on.date_naive(),
+                expires: b.expires_at.map(|e| e.date_naive()),
+                cert_url: &verify_url,
+                cert_id: &b.slug,
+            }
+            .linkedin_url();
             WalletItem {
+                linkedin,
                 image_url: urls.badge_image(&b.badge_class_slug),
-                verify_url: urls.assertion(&b.slug),
+                verify_url,
                 issued_on: b.issued_on.format("%Y-%m-%d").to_string(),
                 status: BadgeStatus::at(b.revoked_at, b.expires_at, now),
                 slug: b.slug,
