@@ -45,7 +45,15 @@ printf 'release build in %d s; WASM %d bytes raw, %d bytes gzip -9\n' \
   "$(( $(date +%s) - build_start ))" "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 
 step "Playwright (ssr + hydrated, badgecheck, JOSE, axe-core) against the release build"
-(cd end2end && LAUREL_BIN=../target/release/laurel npx playwright test)
+mkdir -p target
+if ! (cd end2end && LAUREL_BIN=../target/release/laurel npx playwright test 2>&1 | tee ../target/e2e.log; exit "${PIPESTATUS[0]}"); then
+  # Again at the very end, where a truncated CI log still shows them: the
+  # failed tests, their first error lines and the guard's problems.
+  printf '\n\033[1;31m==> Playwright failed:\033[0m\n'
+  grep -E '✘|^\s+Error:' target/e2e.log | cut -c1-240 | head -20 || true
+  grep -E '^\s+\+\s+"' target/e2e.log | cut -c1-400 | head -15 || true
+  exit 1
+fi
 
 # Tests drop their PostgreSQL databases; a test that panicked cannot, so
 # sweep what a failed run may have left.
