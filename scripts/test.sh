@@ -50,7 +50,7 @@ if ! (cd end2end && LAUREL_BIN=../target/release/laurel npx playwright test 2>&1
   # Again at the very end, where a truncated CI log still shows them: the
   # failed tests, their first error lines and the guard's problems.
   printf '\n\033[1;31m==> Playwright failed:\033[0m\n'
-  grep -E '✘|^\s+Error:' target/e2e.log | cut -c1-240 | head -20 || true
+  grep -E '^\s+[0-9]+\) \[|^\s+Error:' target/e2e.log | cut -c1-240 | head -20 || true
   grep -E '^\s+\+\s+"' target/e2e.log | cut -c1-400 | head -15 || true
   exit 1
 fi

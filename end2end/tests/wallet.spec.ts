@@ -2,6 +2,7 @@ import { test, expect } from './base';
 import type { Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { F, newTemplate, ownAddress, signUp, unique } from './flows';
+import { demoUrls } from './demo';
 
 // The holder side, both projects (JavaScript off and hydrated): badges
 // issued to an account's address land in its wallet, private; the holder
@@ -157,4 +158,22 @@ test('the wallet asks visitors to sign in; an unknown profile is 404', async ({ 
     const res = await page.goto(path);
     expect(res!.status(), path).toBe(404);
   }
+});
+
+test("the demo holder's profile lists the public badge and not the private one, which stays verifiable by its link", async ({ page }) => {
+  const urls = demoUrls();
+  const res = await page.goto(urls['profile']);
+  expect(res!.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo Holder');
+  const badges = page.getByTestId('profile-badges');
+  await expect(badges).toContainText('Rust Fundamentals');
+  const html = await page.content();
+  const privateSlug = urls['badge-private'].split('/').pop()!;
+  for (const secret of ['Open Source Contributor', privateSlug, 'holder@example.com']) expect(html).not.toContain(secret);
+  expect(html).toContain(urls['badge-public'].split('/').pop()!);
+  await expect(page.locator('meta[property="og:url"]')).toHaveAttribute('content', urls['profile']);
+  // The private badge is still verifiable by whoever holds its link.
+  const verify = await page.goto(urls['badge-private']);
+  expect(verify!.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Open Source Contributor');
 });

@@ -8,10 +8,13 @@ use laurel::{Email, Subdomain};
 use laurel_service::issuing::{Issuer, Source};
 use laurel_service::ServerContext;
 use laurel_service::ServiceError;
-use laurel_store::{AssertionRow, BadgeClassRow, NewBadgeClass, Organisation};
+use laurel_store::{AssertionRow, BadgeClassRow, NewBadgeClass, Organisation, ProfileUpdate};
 
 /// The demo recipient (README says so).
 pub const HOLDER: &str = "holder@example.com";
+
+/// The demo holder's public profile: `/u/demo-holder`.
+const PROFILE_HANDLE: &str = "demo-holder";
 
 const PNG: &[u8] = include_bytes!("../assets/demo-badge.png");
 const SVG: &[u8] = include_bytes!("../assets/demo-badge.svg");
@@ -150,6 +153,36 @@ pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, Ser
     let expired = award(ctx, &org, &first_aid, false, 800).await?;
     let svg = award(ctx, &org, &open_source, false, 1).await?;
 
+    // The holder's side: an account for the demo recipient (its password is
+    // random and never shown: sign in through "Forgot your password?"),
+    // a public profile, one public and one private badge.
+    let (password, _) = laurel_service::accounts::new_token();
+    let holder = ctx
+        .store
+        .ensure_holder_account(
+            HOLDER,
+            "Demo Holder",
+            &laurel_service::accounts::hash_password(&password)?,
+        )
+        .await?;
+    ctx.store
+        .save_holder_profile(
+            holder.id,
+            ProfileUpdate {
+                handle: PROFILE_HANDLE,
+                display_name: "Demo Holder",
+                summary: "Learns Rust and contributes to open source.",
+                public: true,
+            },
+        )
+        .await?;
+    ctx.store
+        .set_wallet_visibility(holder.id, &hosted.slug, true)
+        .await?;
+    ctx.store
+        .set_wallet_visibility(holder.id, &svg.slug, false)
+        .await?;
+
     Ok(vec![
         ("organisation", urls.home()),
         ("issuer", urls.issuer()),
@@ -168,5 +201,8 @@ pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, Ser
         ("credential-ob3", urls.credential_jwt(&hosted.slug)),
         ("credential-ob3-json", urls.credential(&hosted.slug)),
         ("verify-page", urls.assertion(&hosted.slug)),
+        ("profile", ctx.site().profile(PROFILE_HANDLE)),
+        ("badge-public", urls.assertion(&hosted.slug)),
+        ("badge-private", urls.assertion(&svg.slug)),
     ])
 }

@@ -161,6 +161,10 @@ fn demo_is_idempotent_and_prints_kind_url_lines() {
         first.contains("organisation https://badges.example.org/o/demo\n"),
         "{first}"
     );
+    assert!(
+        first.contains("profile https://badges.example.org/u/demo-holder\n"),
+        "{first}"
+    );
     for line in first.lines() {
         let (kind, url) = line.split_once(' ').expect("<kind> <url>");
         assert!(

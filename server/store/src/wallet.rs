@@ -60,6 +60,33 @@ const WALLET_SELECT: &str = "SELECT a.id AS assertion_id, a.slug, o.subdomain, \
 const PROFILE_COLUMNS: &str = "user_id, handle, display_name, summary, public";
 
 impl Store {
+    /// The account with this (lowercase) address, created with
+    /// `password_hash` when there is none: for `laurel demo`'s holder. An
+    /// existing account is returned unchanged.
+    pub async fn ensure_holder_account(
+        &self,
+        email: &str,
+        display_name: &str,
+        password_hash: &str,
+    ) -> Result<super::User, StoreError> {
+        with_pool!(self, p => {
+            sqlx::query(
+                "INSERT INTO users (email, password_hash, display_name, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING",
+            )
+            .bind(email)
+            .bind(password_hash)
+            .bind(display_name)
+            .bind(Utc::now())
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        self.user_by_email(email)
+            .await?
+            .ok_or_else(|| StoreError::Database(sqlx::Error::RowNotFound))
+    }
+
     /// Every badge issued to the user's address, newest first.
     pub async fn wallet(&self, user_id: i64) -> Result<Vec<WalletBadge>, StoreError> {
         let sql = format!("{WALLET_SELECT} WHERE u.id = $1 ORDER BY a.issued_on DESC, a.id DESC");
