@@ -1,4 +1,5 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { expect, Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
+import { baseURL } from '../playwright.config';
 import { waitForMail, linkIn } from './mail';
 
 // Steps several specs share: sign-up through activation, sign-in, sign-out.
@@ -98,4 +99,18 @@ export async function newTemplate(page: Page, subdomain: string, d: Design): Pro
   const id = page.url().match(/\/templates\/(\d+)/)?.[1];
   expect(id).toBeTruthy();
   return id!;
+}
+
+/** A page in a browser context of its own (cookies, and a client address
+ * for the rate limits), JavaScript as in the test's project; the context is
+ * added to `contexts` for the spec to close after the test. */
+export async function person(browser: Browser, info: TestInfo, contexts: BrowserContext[]): Promise<Page> {
+  const b = () => 1 + Math.floor(Math.random() * 254);
+  const context = await browser.newContext({
+    baseURL,
+    javaScriptEnabled: info.project.use.javaScriptEnabled ?? true,
+    extraHTTPHeaders: { 'X-Forwarded-For': `10.${b()}.${b()}.${b()}` },
+  });
+  contexts.push(context);
+  return context.newPage();
 }

@@ -1,12 +1,12 @@
 import { test, expect } from './base';
-import type { Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseURL } from '../playwright.config';
 import { badgecheck } from './badgecheck';
 import { linkIn, waitForMail } from './mail';
-import { F, design, newTemplate, ownAddress, signUp, strong, unique } from './flows';
+import { F, design, newTemplate, ownAddress, person, signUp, strong, unique } from './flows';
 
 // The issuer workspace: the template designer with its image rules, issuing
 // by hand and by CSV batch (preview, confirm, progress, result file, no
@@ -225,19 +225,9 @@ test.afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
 });
 
-async function person(browser: Browser, info: TestInfo): Promise<Page> {
-  const b = () => 1 + Math.floor(Math.random() * 254);
-  const context = await browser.newContext({
-    baseURL,
-    javaScriptEnabled: info.project.use.javaScriptEnabled ?? true,
-    extraHTTPHeaders: { 'X-Forwarded-For': `10.${b()}.${b()}.${b()}` },
-  });
-  contexts.push(context);
-  return context.newPage();
-}
 
 test('a regular user issues too; another organisation sees none of it', async ({ browser }, info) => {
-  const boss = await person(browser, info);
+  const boss = await person(browser, info, contexts);
   const { subdomain } = await signUp(boss, info);
   const id = await newTemplate(boss, subdomain, { name: 'Team Badge', image: `${F}/badge.svg` });
 
@@ -248,7 +238,7 @@ test('a regular user issues too; another organisation sees none of it', async ({
   await boss.getByLabel('Role', { exact: true }).selectOption('regular');
   await boss.getByRole('button', { name: 'Send invitation' }).click();
   const link = linkIn(await waitForMail(colleague, 15_000, 'invited you to'), '/invite');
-  const col = await person(browser, info);
+  const col = await person(browser, info, contexts);
   await col.goto(link);
   await col.getByLabel('Your name').fill('Reg Ular');
   await col.getByLabel('Password', { exact: true }).fill(strong);
@@ -261,7 +251,7 @@ test('a regular user issues too; another organisation sees none of it', async ({
   await expect(col.getByTestId('issued-notice')).toContainText('Issued 1 badge(s)');
 
   // Someone of another organisation gets "not found" for all of it.
-  const eve = await person(browser, info);
+  const eve = await person(browser, info, contexts);
   await signUp(eve, info);
   for (const path of [`/portal/${subdomain}`, `/portal/${subdomain}/templates/${id}`, `/portal/${subdomain}/badges`, `/portal/${subdomain}/batches`]) {
     const res = await eve.goto(path);

@@ -1,7 +1,7 @@
 import { test, expect } from './base';
-import type { Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
-import { F, newTemplate, ownAddress, signUp, unique } from './flows';
+import { F, newTemplate, ownAddress, person, signUp, unique } from './flows';
 import { demoUrls } from './demo';
 
 // The holder side, both projects (JavaScript off and hydrated): badges
@@ -17,16 +17,6 @@ test.afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
 });
 
-async function person(browser: Browser, info: TestInfo): Promise<Page> {
-  const b = () => 1 + Math.floor(Math.random() * 254);
-  const context = await browser.newContext({
-    baseURL,
-    javaScriptEnabled: info.project.use.javaScriptEnabled ?? true,
-    extraHTTPHeaders: { 'X-Forwarded-For': `10.${b()}.${b()}.${b()}` },
-  });
-  contexts.push(context);
-  return context.newPage();
-}
 
 /** Issues the template `id` by hand to `email`. */
 async function issueTo(page: Page, subdomain: string, id: string, email: string) {
@@ -51,7 +41,7 @@ async function profile(visitor: Page, handle: string) {
 test('wallet: private by default, public on the profile when chosen, private again gone from every public surface', async ({ page, browser }, info) => {
   await ownAddress(page);
   const { email, subdomain } = await signUp(page, info);
-  const visitor = await person(browser, info);
+  const visitor = await person(browser, info, contexts);
   const shown = await newTemplate(page, subdomain, { name: 'Shown Badge', image: `${F}/badge-200.png` });
   const hidden = await newTemplate(page, subdomain, { name: 'Hidden Badge', image: `${F}/badge.svg` });
   await issueTo(page, subdomain, shown, email);
@@ -124,7 +114,7 @@ test('wallet: private by default, public on the profile when chosen, private aga
 
   // Another account: its wallet has none of mine, and my badge cannot be
   // switched from there (not found, nothing changed).
-  const eve = await person(browser, info);
+  const eve = await person(browser, info, contexts);
   await signUp(eve, info);
   await eve.goto('/wallet');
   await expect(eve.getByText('No badges yet.')).toBeVisible();
@@ -154,6 +144,17 @@ test('wallet: private by default, public on the profile when chosen, private aga
 test('the wallet asks visitors to sign in; an unknown profile is 404', async ({ page }) => {
   await page.goto('/wallet');
   await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  // Anonymous calls to the wallet's server functions: 401, nothing done.
+  const headers = { Origin: baseURL };
+  for (const [fn, form] of [
+    ['wallet/get_wallet', {}],
+    ['wallet/set_visibility', { slug: 'anything', public: 'true' }],
+    ['wallet/save_profile', { handle: 'anonymous', display_name: 'Anon', summary: '', public: 'on' }],
+  ] as const) {
+    const res = await page.request.post(`/api/${fn}`, { headers, form, maxRedirects: 0 });
+    expect(res.status(), fn).toBe(401);
+  }
+  expect((await page.goto('/u/anonymous'))!.status()).toBe(404);
   for (const path of ['/u/nobody-here-at-all', '/u/Bad_Handle', '/u/x']) {
     const res = await page.goto(path);
     expect(res!.status(), path).toBe(404);
