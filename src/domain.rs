@@ -213,6 +213,37 @@ pub const RESERVED_SUBDOMAINS: &[&str] = &[
     "webmail",
 ];
 
+/// What breaks the shape that subdomains and handles share.
+enum LabelProblem {
+    Length(usize),
+    Character(char),
+    EdgeHyphen,
+    DoubleHyphen,
+}
+
+/// The shape rules of [`Subdomain`] and [`Handle`], checked in this order:
+/// a length in `lengths` (characters), only lowercase ASCII letters, digits
+/// and hyphens, no hyphen at either end, no two in a row.
+fn check_label(s: &str, lengths: std::ops::RangeInclusive<usize>) -> Result<(), LabelProblem> {
+    let len = s.chars().count();
+    if !lengths.contains(&len) {
+        return Err(LabelProblem::Length(len));
+    }
+    if let Some(bad) = s
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Err(LabelProblem::Character(bad));
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Err(LabelProblem::EdgeHyphen);
+    }
+    if s.contains("--") {
+        return Err(LabelProblem::DoubleHyphen);
+    }
+    Ok(())
+}
+
 /// An organisation's subdomain: its permanent name in every badge URL it issues
 /// (`acme.example.org` or `/o/acme/`). Lowercase ASCII letters, digits and
 /// single hyphens, 3–63 characters (a DNS label), not reserved.
@@ -226,22 +257,12 @@ pub struct Subdomain(String);
 impl Subdomain {
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let s = input.trim();
-        let len = s.chars().count();
-        if !(3..=63).contains(&len) {
-            return Err(ParseError::SubdomainLength(len));
-        }
-        if let Some(bad) = s
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-        {
-            return Err(ParseError::SubdomainCharacter(bad));
-        }
-        if s.starts_with('-') || s.ends_with('-') {
-            return Err(ParseError::SubdomainHyphenEdge);
-        }
-        if s.contains("--") {
-            return Err(ParseError::SubdomainDoubleHyphen);
-        }
+        check_label(s, 3..=63).map_err(|p| match p {
+            LabelProblem::Length(n) => ParseError::SubdomainLength(n),
+            LabelProblem::Character(c) => ParseError::SubdomainCharacter(c),
+            LabelProblem::EdgeHyphen => ParseError::SubdomainHyphenEdge,
+            LabelProblem::DoubleHyphen => ParseError::SubdomainDoubleHyphen,
+        })?;
         if RESERVED_SUBDOMAINS.contains(&s) {
             return Err(ParseError::SubdomainReserved(s.to_owned()));
         }
@@ -276,19 +297,11 @@ pub struct Handle(String);
 impl Handle {
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let s = input.trim();
-        let len = s.chars().count();
-        if !(3..=30).contains(&len) {
-            return Err(ParseError::HandleLength(len));
-        }
-        if let Some(bad) = s
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-        {
-            return Err(ParseError::HandleCharacter(bad));
-        }
-        if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
-            return Err(ParseError::HandleHyphen);
-        }
+        check_label(s, 3..=30).map_err(|p| match p {
+            LabelProblem::Length(n) => ParseError::HandleLength(n),
+            LabelProblem::Character(c) => ParseError::HandleCharacter(c),
+            LabelProblem::EdgeHyphen | LabelProblem::DoubleHyphen => ParseError::HandleHyphen,
+        })?;
         if RESERVED_SUBDOMAINS.contains(&s) || ["me", "wallet", "settings", "new"].contains(&s) {
             return Err(ParseError::HandleReserved(s.to_owned()));
         }
