@@ -87,6 +87,10 @@ export default defineConfig({
       LAUREL_TRUST_FORWARDED_FOR: 'true',
       LAUREL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}?tls=none`,
       LAUREL_JOB_BACKOFF_BASE_MS: '500',
+      // The public verifier and imports fetch the demo badges from this very
+      // server on 127.0.0.1; the SSRF guard's refusal of loopback is tested
+      // against a server without this (server/tests/verify.rs).
+      LAUREL_FETCH_ALLOW_PRIVATE: 'true',
     },
     },
   ],

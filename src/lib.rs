@@ -28,4 +28,7 @@ pub mod verify;
 pub mod vocab;
 
 pub use domain::{Email, Handle, ParseError, PublicUrl, Subdomain};
-pub use vocab::{AuditEvent, BadgeStatus, BatchStatus, RegisterSort, Role, RowStatus};
+pub use vocab::{
+    AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus, ImportKind, RegisterSort, Role,
+    RowStatus, ShareChannel,
+};

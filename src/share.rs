@@ -49,6 +49,20 @@ impl Certification<'_> {
         }
         format!("https://www.linkedin.com/profile/add?{}", query.finish())
     }
+
+    /// Where sharing on `channel` leads: LinkedIn's add-to-profile form, an
+    /// X post, Facebook's sharer or an e-mail, each about the verification
+    /// page.
+    pub fn share_url(&self, channel: crate::ShareChannel) -> String {
+        use crate::ShareChannel as C;
+        let text = format!("I earned “{}” from {}", self.name, self.organisation_name);
+        match channel {
+            C::Linkedin => self.linkedin_url(),
+            C::X => x_intent(&text, self.cert_url),
+            C::Facebook => facebook_sharer(self.cert_url),
+            C::Email => mailto(&text, &format!("{text}: {}", self.cert_url)),
+        }
+    }
 }
 
 /// X's (Twitter's) post intent with `text` and the page `url`.

@@ -131,6 +131,34 @@ vocabulary! {
         Failed,
     }
 
+    /// What a holder imported a badge from: a baked image or text (a URL,
+    /// JSON, a JWS or a VC-JWT).
+    #[strum(serialize_all = "snake_case")]
+    pub enum ImportKind: "import kind" {
+        Png,
+        Svg,
+        Text,
+    }
+
+    /// Where a badge is shared from its verification page (or the wallet).
+    #[strum(serialize_all = "snake_case")]
+    pub enum ShareChannel: "share channel" {
+        Linkedin,
+        X,
+        Facebook,
+        Email,
+    }
+
+    /// What happened to a badge on a public surface, for its issuer's
+    /// analytics: a view of its verification page, a share click, an embed
+    /// (oEmbed) fetched.
+    #[strum(serialize_all = "snake_case")]
+    pub enum BadgeEventKind: "badge event" {
+        View,
+        Share,
+        Embed,
+    }
+
     /// The issued-badge register's sort orders.
     #[derive(Default)]
     #[strum(serialize_all = "snake_case")]
@@ -146,6 +174,10 @@ vocabulary! {
     pub enum AuditEvent: "audit event" {
         #[strum(serialize = "organisation.activated")]
         OrganisationActivated,
+        #[strum(serialize = "holder.signed_up")]
+        HolderSignedUp,
+        #[strum(serialize = "account.deleted")]
+        AccountDeleted,
         #[strum(serialize = "user.signed_in")]
         SignedIn,
         #[strum(serialize = "user.sign_in_failed")]
@@ -208,6 +240,10 @@ vocabulary! {
         BatchConfirmed,
         #[strum(serialize = "batch.cancelled")]
         BatchCancelled,
+        #[strum(serialize = "wallet.badge_imported")]
+        BadgeImported,
+        #[strum(serialize = "wallet.import_removed")]
+        ImportRemoved,
     }
 }
 
@@ -273,6 +309,9 @@ mod tests {
         check(BatchStatus::VARIANTS);
         check(RowStatus::VARIANTS);
         check(RegisterSort::VARIANTS);
+        check(ImportKind::VARIANTS);
+        check(ShareChannel::VARIANTS);
+        check(BadgeEventKind::VARIANTS);
         check(AuditEvent::VARIANTS);
         assert_eq!(Role::Privileged.as_str(), "privileged");
         assert_eq!(AuditEvent::BadgeMailResent.as_str(), "badge.mail_resent");

@@ -29,21 +29,24 @@ use leptos_router::{
 
 use crate::components::layout::{ErrorPanel, Layout};
 use crate::pages::{
-    account::{ActivatePage, LoginPage, PortalPage, SignupPage, SignupSentPage},
+    account::{ActivatePage, JoinPage, LoginPage, PortalPage, SignupPage, SignupSentPage},
+    collection::CollectionEditPage,
     home::HomePage,
     issuing::{BatchPage, BatchesPage, ClaimPage, DashboardPage, IssuedBadgePage, RegisterPage},
     members::{AuditPage, InviteAcceptedPage, InvitePage, MembersPage},
     not_found::NotFound,
     organisation::OrganisationPage,
-    profile::ProfilePage,
+    privacy::{AccountDeletedPage, DeleteAccountPage},
+    profile::{CollectionPage, ProfilePage},
     security::{
         ForgotPasswordPage, ForgotPasswordSentPage, RecoveryCodesPage, ResetPasswordPage,
         SecondFactorPage, SecurityPage,
     },
     settings::SettingsPage,
     templates::{TemplateEditorPage, TemplatePage, TemplatesPage},
+    verifier::{ReportPage, VerifierPage},
     verify::VerifyPage,
-    wallet::WalletPage,
+    wallet::{ConfirmAddressPage, WalletPage},
 };
 
 /// The HTML document around the application, rendered on the server only.
@@ -113,6 +116,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
                         <Route path=path!("/signup/sent") view=SignupSentPage ssr=SsrMode::Async />
                         <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
+                        <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
+                        <Route path=path!("/verify") view=VerifierPage ssr=SsrMode::Async />
+                        <Route path=path!("/verify/report/:token") view=ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain") view=DashboardPage ssr=SsrMode::Async />
@@ -145,7 +151,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/password/forgot/sent") view=ForgotPasswordSentPage ssr=SsrMode::Async />
                         <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/wallet") view=WalletPage ssr=SsrMode::Async />
+                        <Route path=path!("/wallet/collections/:id") view=CollectionEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/wallet/addresses/confirm") view=ConfirmAddressPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async />
                         <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/u/:handle/c/:id") view=CollectionPage ssr=SsrMode::Async />
                         <Route path=path!("/o/:subdomain") view=OrganisationPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/o/:subdomain/assertions/:slug")

@@ -31,6 +31,34 @@ pub fn portal(subdomain: &str) -> Portal<'_> {
 /// The signed-in holder's wallet.
 pub const WALLET: &str = "/wallet";
 
+/// One badge in the signed-in holder's wallet (its card's anchor).
+pub fn wallet_badge(slug: &str) -> String {
+    format!("{WALLET}#badge-{slug}")
+}
+
+/// One imported badge in the signed-in holder's wallet (its card's anchor).
+pub fn wallet_import(public_id: &str) -> String {
+    format!("{WALLET}#import-{public_id}")
+}
+
+/// One of the signed-in holder's collections, to edit.
+pub fn wallet_collection(public_id: &str) -> String {
+    format!("{WALLET}/collections/{public_id}")
+}
+
+/// A holder's public collection page.
+pub fn collection_page(handle: &str, public_id: &str) -> String {
+    format!("/u/{handle}/c/{public_id}")
+}
+
+/// The public verifier, for any Open Badge.
+pub const VERIFIER: &str = "/verify";
+
+/// A report of the public verifier, at its unguessable link.
+pub fn verifier_report(token: &str) -> String {
+    format!("{VERIFIER}/report/{token}")
+}
+
 /// A holder's public profile (`/u/{handle}`).
 pub fn profile_page(handle: &str) -> String {
     format!("/u/{handle}")

@@ -27,3 +27,20 @@ export function badgecheck(
     throw e;
   }
 }
+
+/** Bakes `text` (an assertion's JSON, URL or JWS) into the PNG at `png`
+ * with PyPI's openbadges-bakery — an implementation independent of
+ * Laurel's — and writes the baked image to `out`. */
+export function bakeWithBakery(png: string, text: string, out: string): string {
+  const script = [
+    'import sys, shutil',
+    'from openbadges_bakery import bake',
+    'with open(sys.argv[1], "rb") as image:',
+    '    baked = bake(image, sys.stdin.read())',
+    'baked.seek(0)',
+    'with open(sys.argv[2], "wb") as f:',
+    '    shutil.copyfileobj(baked, f)',
+  ].join('\n');
+  execFileSync(`${venv}/bin/python`, ['-c', script, png, out], { input: text, timeout: 60_000 });
+  return out;
+}

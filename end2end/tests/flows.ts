@@ -114,3 +114,24 @@ export async function person(browser: Browser, info: TestInfo, contexts: Browser
   contexts.push(context);
   return context.newPage();
 }
+
+/** Issues the template `id` by hand to `email` (the issuer is signed in on
+ * `page`). */
+export async function issueTo(page: Page, subdomain: string, id: string, email: string) {
+  await page.goto(`/portal/${subdomain}/templates/${id}`);
+  await page.getByLabel('Recipients, one per line').fill(`${email}, Ada, Tester`);
+  await page.getByRole('button', { name: 'Issue badges' }).click();
+  await expect(page.getByTestId('issued-notice')).toContainText('Issued 1 badge(s)');
+}
+
+/** Creates the wallet of `holder` from a claim link (a password on the claim
+ * page); returns the badge's slug from the wallet's anchor. */
+export async function createWalletFromClaim(holder: Page, claim: string): Promise<string> {
+  await holder.goto(claim);
+  const wallet = holder.getByTestId('claim-wallet');
+  await wallet.getByLabel('Password', { exact: true }).fill(strong);
+  await wallet.getByLabel('Repeat the password').fill(strong);
+  await wallet.getByRole('button', { name: 'Create my wallet' }).click();
+  await expect(holder).toHaveURL(/\/wallet#badge-[A-Za-z0-9_-]+$/);
+  return new URL(holder.url()).hash.replace('#badge-', '');
+}

@@ -54,6 +54,13 @@ test('basic information: image, summary and links with visibility', async ({ pag
   const logo = page.getByRole('img', { name: 'Test Academy logo' });
   await expect(logo).toBeVisible();
   expect(await logo.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBe(128);
+
+  // The OB 2.0 Issuer profile carries the description and image; the
+  // activation contact (name, phone) stays internal.
+  const issuer = await (await page.request.get(`/o/${subdomain}/issuer`, { headers: { Accept: 'application/ld+json' } })).json();
+  expect(issuer.description).toBe('We certify people who can teach.');
+  expect(issuer.image).toMatch(new RegExp(`/o/${subdomain}/image$`));
+  expect(JSON.stringify(issuer)).not.toContain('Ada Lovelace');
 });
 
 test('settings of another organisation are refused, page and server function', async ({ page, browser }, info) => {

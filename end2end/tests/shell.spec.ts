@@ -34,6 +34,10 @@ test('demo organisation page is server-rendered from the database', async ({ pag
   expect(response?.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Laurel Demo Academy');
   await expect(page).toHaveTitle('Laurel Demo Academy · Laurel');
+  // The badges it awards, each with its Open Badges definition.
+  const badges = page.getByTestId('org-badges');
+  await expect(badges.getByRole('heading', { name: 'Rust Fundamentals' })).toBeVisible();
+  await expect(badges.getByRole('link', { name: 'Its Open Badges definition' }).first()).toHaveAttribute('href', /\/o\/demo\/badges\//);
 });
 
 test('unknown or invalid organisation is a 404', async ({ page }) => {

@@ -25,14 +25,40 @@ test('a valid badge shows its status, badge, issuer, masked recipient and links'
   }
   // Social cards.
   await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', 'Rust Fundamentals — awarded by Laurel Demo Academy');
-  await expect(page.locator('meta[property="og:image"]')).toHaveAttribute('content', /\/badges\/demo-rust-fundamentals\/image$/);
-  await expect(page.locator('meta[name="twitter:card"]')).toHaveAttribute('content', 'summary');
+  // The share picture: a 1200×630 PNG made by the server, at an immutable
+  // URL whose name is the key of what it shows (another name is 404).
+  await expect(page.locator('meta[name="twitter:card"]')).toHaveAttribute('content', 'summary_large_image');
+  const og = (await page.locator('meta[property="og:image"]').getAttribute('content'))!;
+  expect(og).toMatch(/\/badges\/demo-rust-fundamentals\/share\/[0-9a-f]{16}\.png$/);
+  await expect(page.locator('meta[name="twitter:image"]')).toHaveAttribute('content', og);
+  for (let i = 0; i < 2; i++) {
+    // Twice: rendered the first time, from the cache the second.
+    const res = await page.request.get(og);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toBe('image/png');
+    expect(res.headers()['cache-control']).toContain('immutable');
+    const png = await res.body();
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1200, 630]);
+  }
+  const stale = await page.request.get(og.replace(/[0-9a-f]{16}\.png$/, '0000000000000000.png'));
+  expect(stale.status()).toBe(404);
 });
 
 test("share: LinkedIn's add-to-profile link carries the badge's own data, URL-encoded", async ({ page }) => {
   const url = demoUrls()['verify-page'];
   await page.goto(url);
-  const link = await page.getByTestId('share-linkedin').getAttribute('href');
+  // Every share link goes through Laurel, which counts the click (nothing
+  // about the visitor is kept) and redirects to the network.
+  const target = async (name: string) => {
+    const href = (await page.getByRole('link', { name }).getAttribute('href'))!;
+    expect(href).toMatch(new RegExp(`^${url}/share/(linkedin|x|facebook|email)$`));
+    const res = await page.request.get(href, { maxRedirects: 0 });
+    expect(res.status()).toBe(302);
+    expect(res.headers()['cache-control']).toBe('no-store');
+    return res.headers()['location'];
+  };
+  const link = await target('Add to LinkedIn profile');
   const u = new URL(link!);
   expect(u.origin + u.pathname).toBe('https://www.linkedin.com/profile/add');
   const p = Object.fromEntries(u.searchParams);
@@ -59,11 +85,14 @@ test("share: LinkedIn's add-to-profile link carries the badge's own data, URL-en
   // The same fields to copy by hand, and the other networks.
   await expect(page.getByLabel('Credential URL')).toHaveValue(url);
   await expect(page.getByLabel('Issue year')).toHaveValue(issueYear);
-  const x = new URL((await page.getByRole('link', { name: 'Post on X' }).getAttribute('href'))!);
+  const x = new URL(await target('Post on X'));
+  expect(x.origin).toBe('https://twitter.com');
   expect(x.searchParams.get('url')).toBe(url);
-  const fb = new URL((await page.getByRole('link', { name: 'Share on Facebook' }).getAttribute('href'))!);
+  const fb = new URL(await target('Share on Facebook'));
   expect(fb.searchParams.get('u')).toBe(url);
-  expect(await page.getByRole('link', { name: 'E-mail' }).getAttribute('href')).toContain(encodeURIComponent(url));
+  expect(await target('E-mail')).toContain(encodeURIComponent(url));
+  // An unknown network is not a redirect anywhere.
+  expect((await page.request.get(`${url}/share/myspace`, { maxRedirects: 0 })).status()).toBe(404);
 });
 
 test('a revoked badge says so, with the reason', async ({ page }) => {

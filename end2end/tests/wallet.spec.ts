@@ -1,7 +1,7 @@
 import { test, expect } from './base';
 import type { BrowserContext, Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
-import { F, newTemplate, ownAddress, person, signUp, unique } from './flows';
+import { F, issueTo, newTemplate, ownAddress, person, signUp, unique } from './flows';
 import { demoUrls } from './demo';
 
 // The holder side, both projects (JavaScript off and hydrated): badges
@@ -17,14 +17,6 @@ test.afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
 });
 
-
-/** Issues the template `id` by hand to `email`. */
-async function issueTo(page: Page, subdomain: string, id: string, email: string) {
-  await page.goto(`/portal/${subdomain}/templates/${id}`);
-  await page.getByLabel('Recipients, one per line').fill(`${email}, Ada, Tester`);
-  await page.getByRole('button', { name: 'Issue badges' }).click();
-  await expect(page.getByTestId('issued-notice')).toContainText('Issued 1 badge(s)');
-}
 
 /** The profile page as a visitor (signed out) sees it: status, HTML and
  * the number of `og:image` tags. */
@@ -101,6 +93,33 @@ test('wallet: private by default, public on the profile when chosen, private aga
   expect(p.ogImage).toBe(1);
   await visitor.getByRole('link', { name: 'Verify this badge' }).click();
   await expect(visitor).toHaveURL(new RegExp(`/o/${subdomain}/assertions/${shownSlug}$`));
+  // The public badge is embeddable: its page names its oEmbed endpoint,
+  // which answers a rich card (no iframe, no script); the private one's
+  // page names none and the endpoint refuses it.
+  const shownUrl = visitor.url();
+  const discovery = visitor.locator('link[rel="alternate"][type="application/json+oembed"]');
+  await expect(discovery).toHaveCount(1);
+  const oembed = (await discovery.getAttribute('href'))!;
+  const card = await visitor.request.get(oembed);
+  expect(card.status()).toBe(200);
+  const json = await card.json();
+  expect(json).toMatchObject({ version: '1.0', type: 'rich', provider_name: 'Laurel', title: 'Shown Badge — awarded by Test Academy' });
+  expect(json.html).toContain('Shown Badge');
+  expect(json.html).toContain(shownUrl);
+  expect(json.html).not.toMatch(/<script|<iframe/i);
+  expect(json.thumbnail_width).toBe(1200);
+  await page.goto('/wallet');
+  await expect(shownItem.getByTestId('embed-snippet')).toHaveValue(json.html);
+  await expect(hiddenItem.getByTestId('embed-snippet')).toHaveCount(0);
+  const hiddenUrl = shownUrl.replace(shownSlug, hiddenSlug);
+  await visitor.goto(hiddenUrl);
+  await expect(discovery).toHaveCount(0);
+  const oembedFor = (u: string) => `/oembed?format=json&url=${encodeURIComponent(u)}`;
+  expect((await visitor.request.get(oembedFor(hiddenUrl))).status()).toBe(404);
+  // Bad input: no URL, a URL that is not Laurel's, a format other than JSON.
+  expect((await visitor.request.get('/oembed')).status()).toBe(404);
+  expect((await visitor.request.get(oembedFor('https://evil.example/o/x/assertions/y'))).status()).toBe(404);
+  expect((await visitor.request.get(`/oembed?format=xml&url=${encodeURIComponent(shownUrl)}`)).status()).toBe(501);
   // The criteria's Markdown is rendered, not shown as source.
   await expect(visitor.getByTestId('criteria').locator('strong')).toHaveText('exam');
 
@@ -111,6 +130,7 @@ test('wallet: private by default, public on the profile when chosen, private aga
   p = await profile(visitor, handle);
   for (const secret of ['Shown Badge', 'Hidden Badge', shownSlug, hiddenSlug, email]) expect(p.html).not.toContain(secret);
   expect(p.ogImage).toBe(0);
+  expect((await visitor.request.get(oembedFor(shownUrl))).status()).toBe(404);
 
   // Another account: its wallet has none of mine, and my badge cannot be
   // switched from there (not found, nothing changed).

@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use axum::{
     body::Body,
-    extract::{Path, Request, State},
+    extract::{Path, Query, Request, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::get,
     Router,
 };
-use laurel::bake::{self, BakedPayload};
 use laurel::Subdomain;
 use laurel_service::{documents, ServerContext};
 use laurel_store::{AssertionRow, BadgeClassRow, IssuerKeyRow, Organisation};
@@ -38,6 +37,7 @@ const SIGNED: &str = "public, max-age=86400";
 pub fn routes(page: PageRenderer) -> Router<AppState> {
     let assertion_page = page.clone();
     Router::new()
+        .route("/oembed", get(oembed))
         .route("/o/{sub}/issuer", get(issuer))
         .route("/o/{sub}/image", get(organisation_image))
         .route("/o/{sub}/keys", get(jwks))
@@ -46,6 +46,7 @@ pub fn routes(page: PageRenderer) -> Router<AppState> {
         .route("/o/{sub}/revocations/ob3", get(revocations_ob3))
         .route("/o/{sub}/badges/{slug}", get(badge_class))
         .route("/o/{sub}/badges/{slug}/image", get(badge_image))
+        .route("/o/{sub}/badges/{slug}/share/{file}", get(share_image))
         .route(
             "/o/{sub}/assertions/{file}",
             get(move |state, path, request| {
@@ -53,6 +54,7 @@ pub fn routes(page: PageRenderer) -> Router<AppState> {
             }),
         )
         .route("/o/{sub}/assertions/{slug}/credential", get(credential))
+        .route("/o/{sub}/assertions/{slug}/share/{channel}", get(share))
         .route("/o/{sub}/assertions/{slug}/badge.png", get(baked_png))
         .route("/o/{sub}/assertions/{slug}/badge.svg", get(baked_svg))
 }
@@ -217,11 +219,12 @@ async fn issuer(
         return Ok(Redirect::to(&urls.home()).into_response());
     }
     let keys = published_keys(&ctx, &org).await?;
+    let profile = ctx.store.organisation_profile(org.id).await?;
     json(
         &headers,
         StatusCode::OK,
         SHORT,
-        &documents::issuer_profile(&org, &urls, &keys),
+        &documents::issuer_profile(&org, profile.as_ref(), &urls, &keys),
     )
 }
 
@@ -363,6 +366,149 @@ async fn badge_image(
     Ok(image_response(&headers, &class.image_type, class.image))
 }
 
+/// A share click on a verification page (or in a wallet): counted for the
+/// issuer's analytics (the badge, the network and the time; nothing about
+/// the visitor), then redirected to the network. An unknown network is 404.
+async fn share(
+    State(ctx): State<ServerContext>,
+    Path((sub, slug, channel)): Path<(String, String, String)>,
+) -> Answer {
+    let channel: laurel::ShareChannel = channel.parse().map_err(|_| Problem::NotFound)?;
+    let org = organisation(&ctx, &sub).await?;
+    let a = ctx
+        .store
+        .assertion_by_slug(org.id, &slug)
+        .await?
+        .ok_or(Problem::NotFound)?;
+    let class = ctx
+        .store
+        .badge_class_by_id(a.badge_class_id)
+        .await?
+        .ok_or(Problem::NotFound)?;
+    let page = ctx.urls(&org.subdomain).assertion(&a.slug);
+    let target = laurel::share::Certification {
+        name: &class.name,
+        organisation_name: &org.name,
+        organisation_id: None,
+        issued: a.issued_on.date_naive(),
+        expires: a.expires_at.map(|e| e.date_naive()),
+        cert_url: &page,
+        cert_id: &a.slug,
+    }
+    .share_url(channel);
+    ctx.store
+        .record_event(org.id, a.id, laurel::BadgeEventKind::Share, Some(channel))
+        .await?;
+    let mut res = (StatusCode::FOUND, [(header::LOCATION, target)]).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// The oEmbed endpoint's query (<https://oembed.com>).
+#[derive(serde::Deserialize)]
+struct OembedQuery {
+    url: Option<String>,
+    format: Option<String>,
+    maxwidth: Option<u32>,
+}
+
+/// oEmbed (type `rich`) for a public badge's verification page or a public
+/// collection's page; 404 for anything else, including private badges and
+/// collections (see `laurel_service::embed`); 501 for a format other than
+/// JSON, as the specification asks.
+async fn oembed(
+    State(ctx): State<ServerContext>,
+    Query(q): Query<OembedQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    use laurel_service::embed;
+    if q.format.as_deref().is_some_and(|f| f != "json") {
+        let mut res = (
+            StatusCode::NOT_IMPLEMENTED,
+            axum::Json(serde_json::json!({"error": "only format=json is answered"})),
+        )
+            .into_response();
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return Ok(res);
+    }
+    let target = q
+        .url
+        .as_deref()
+        .and_then(|u| embed::target(&ctx, u))
+        .ok_or(Problem::NotFound)?;
+    let found = embed::embed(&ctx, &target)
+        .await?
+        .ok_or(Problem::NotFound)?;
+    let mut res = json(
+        &headers,
+        StatusCode::OK,
+        SHORT,
+        &embed::oembed_json(&ctx, &found, q.maxwidth),
+    )?;
+    // Embedding sites fetch it from their servers or browsers.
+    res.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    Ok(res)
+}
+
+/// A badge class's 1200×630 share image (link previews). The file name is
+/// the key of what the picture shows; an old key (the organisation was
+/// renamed) is 404, as the pages link the new one. Rendered once per key
+/// and kept in the database for every instance.
+async fn share_image(
+    State(ctx): State<ServerContext>,
+    Path((sub, slug, file)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    use laurel_service::share_image::{self, ShareCard};
+    let org = organisation(&ctx, &sub).await?;
+    let class = class_of(&ctx, &org, &slug).await?;
+    let host = ctx.host();
+    let key = share_image::key(&class.slug, &org.name, &host);
+    if file.strip_suffix(".png") != Some(key.as_str()) {
+        return Err(Problem::NotFound);
+    }
+    if let Some(png) = ctx.store.share_image(&key).await? {
+        return Ok(cached(
+            &headers,
+            StatusCode::OK,
+            "image/png",
+            IMMUTABLE,
+            png,
+        ));
+    }
+    let png = tokio::task::spawn_blocking(move || {
+        share_image::render(&ShareCard {
+            badge_name: &class.name,
+            issuer_name: &org.name,
+            image_type: &class.image_type,
+            image: &class.image,
+            host: &host,
+        })
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "the share image task failed");
+        Problem::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "a share image could not be rendered");
+        Problem::Internal
+    })?;
+    ctx.store.save_share_image(&key, &png).await?;
+    Ok(cached(
+        &headers,
+        StatusCode::OK,
+        "image/png",
+        IMMUTABLE,
+        png,
+    ))
+}
+
 fn image_response(headers: &HeaderMap, content_type: &str, body: Vec<u8>) -> Response {
     let mut res = cached(headers, StatusCode::OK, content_type, IMMUTABLE, body);
     if content_type == "image/svg+xml" {
@@ -455,18 +601,6 @@ async fn credential(
     json(&headers, StatusCode::OK, SHORT, &vc)
 }
 
-/// The hosted OB 2.0 assertion JSON, which is what baked images carry: a
-/// verifier reads it, then re-fetches it by its `id` (and so sees a revocation).
-fn hosted_payload(
-    ctx: &ServerContext,
-    org: &Organisation,
-    class: &BadgeClassRow,
-    a: &AssertionRow,
-) -> Result<String, Problem> {
-    let doc = documents::assertion(&ctx.urls(&org.subdomain), class, a, None);
-    serde_json::to_string(&doc).map_err(|_| Problem::Internal)
-}
-
 /// The badge image baked with the hosted assertion, in the image's own
 /// format (`badge.png` for PNG classes, `badge.svg` for SVG ones).
 async fn baked(
@@ -481,21 +615,7 @@ async fn baked(
     if class.image_type != image_type {
         return Err(Problem::NotFound);
     }
-    let payload = BakedPayload::Ob2(hosted_payload(ctx, &org, &class, &a)?);
-    let (bytes, extension) = if image_type == "image/svg+xml" {
-        let svg = std::str::from_utf8(&class.image).map_err(|_| Problem::Internal)?;
-        let verify = ctx.urls(&org.subdomain).assertion(&a.slug);
-        (
-            bake::bake_svg(svg, &payload, Some(&verify)).map(String::into_bytes),
-            "svg",
-        )
-    } else {
-        (bake::bake_png(&class.image, &payload), "png")
-    };
-    let bytes = bytes.map_err(|e| {
-        tracing::error!(error = %e, image_type, "baking a stored badge image failed");
-        Problem::Internal
-    })?;
+    let (bytes, extension) = documents::baked(&ctx.urls(&org.subdomain), &class, &a)?;
     let mut res = image_response(headers, image_type, bytes);
     attachment(&mut res, &format!("{}.{extension}", a.slug));
     Ok(res)

@@ -8,10 +8,15 @@ use laurel::{Email, Subdomain};
 use laurel_service::issuing::{Issuer, Source};
 use laurel_service::ServerContext;
 use laurel_service::ServiceError;
-use laurel_store::{AssertionRow, BadgeClassRow, NewBadgeClass, Organisation, ProfileUpdate};
+use laurel_store::{
+    AssertionRow, BadgeClassRow, CollectionFields, NewBadgeClass, Organisation, ProfileUpdate,
+};
 
 /// The demo recipient (README says so).
 pub const HOLDER: &str = "holder@example.com";
+
+/// The demo holder's public collection: `/u/demo-holder/c/rust-path`.
+const COLLECTION_ID: &str = "rust-path";
 
 /// The demo holder's public profile: `/u/demo-holder`.
 const PROFILE_HANDLE: &str = "demo-holder";
@@ -182,6 +187,32 @@ pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, Ser
     ctx.store
         .set_wallet_visibility(holder.id, &svg.slug, false)
         .await?;
+    // A public collection holding both badges: its page shows only the
+    // public one.
+    if !ctx
+        .store
+        .collections(holder.id)
+        .await?
+        .iter()
+        .any(|c| c.public_id == COLLECTION_ID)
+    {
+        ctx.store
+            .create_collection(
+                holder.id,
+                COLLECTION_ID,
+                CollectionFields {
+                    name: "Rust path",
+                    description: "What I learnt on the way to writing Rust for a living.",
+                    public: true,
+                },
+            )
+            .await?;
+    }
+    for slug in [&hosted.slug, &svg.slug] {
+        ctx.store
+            .add_to_collection(holder.id, COLLECTION_ID, slug)
+            .await?;
+    }
 
     Ok(vec![
         ("organisation", urls.home()),
@@ -204,5 +235,10 @@ pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, Ser
         ("profile", ctx.site().profile(PROFILE_HANDLE)),
         ("badge-public", urls.assertion(&hosted.slug)),
         ("badge-private", urls.assertion(&svg.slug)),
+        (
+            "collection",
+            ctx.site().collection(PROFILE_HANDLE, COLLECTION_ID),
+        ),
+        ("verify", ctx.site().verifier()),
     ])
 }

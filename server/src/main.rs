@@ -5,7 +5,6 @@ mod badges;
 mod config;
 mod demo;
 mod dev_mail;
-mod fetch;
 mod routes;
 mod security;
 mod state;
@@ -80,7 +79,7 @@ fn main() -> ExitCode {
         json,
     } = command
     {
-        let fetcher = fetch::HttpFetcher::new(cli.config.fetch_allow_private);
+        let fetcher = laurel_service::fetch::HttpFetcher::new(cli.config.fetch_allow_private);
         return runtime.block_on(verify(&fetcher, &input, recipient, json));
     }
     match runtime.block_on(run(command, cli.config)) {
@@ -129,7 +128,7 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
 /// `laurel verify`: reads the input (a file when the path exists), runs the
 /// verifier and prints its report.
 async fn verify(
-    fetcher: &fetch::HttpFetcher,
+    fetcher: &laurel_service::fetch::HttpFetcher,
     input: &str,
     recipient: Option<String>,
     json: bool,
@@ -167,7 +166,7 @@ async fn verify(
         input,
         fetcher,
         &Options {
-            recipient,
+            recipients: recipient.into_iter().collect(),
             now: chrono::Utc::now(),
         },
     )
@@ -227,6 +226,7 @@ fn server_context(config: &Config, store: Store) -> Result<ServerContext, Startu
         master_key: Arc::new(master_key(config)?),
         trust_forwarded_for: config.trust_forwarded_for,
         base_domain: config.base_domain.as_deref().map(Arc::from),
+        fetcher: laurel_service::fetch::HttpFetcher::new(config.fetch_allow_private),
     })
 }
 

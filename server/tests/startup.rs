@@ -165,6 +165,11 @@ fn demo_is_idempotent_and_prints_kind_url_lines() {
         first.contains("profile https://badges.example.org/u/demo-holder\n"),
         "{first}"
     );
+    assert!(
+        first.contains("verify https://badges.example.org/verify\n")
+            && first.contains("collection https://badges.example.org/u/demo-holder/c/rust-path\n"),
+        "{first}"
+    );
     for line in first.lines() {
         let (kind, url) = line.split_once(' ').expect("<kind> <url>");
         assert!(

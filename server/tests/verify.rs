@@ -202,3 +202,95 @@ fn a_50_mb_answer_is_refused() {
         handle.join().unwrap();
     }
 }
+
+/// Posts the public verifier's multipart form; returns the status, the
+/// `Location` and the body.
+fn post_verifier(base: &str, text: &str) -> (u16, String, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .build()
+        .into();
+    let body = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"image\"; filename=\"\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n\r\n\
+         --XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{text}\r\n\
+         --XyZ\r\nContent-Disposition: form-data; name=\"recipient\"\r\n\r\n\r\n--XyZ--\r\n"
+    );
+    let mut res = agent
+        .post(&format!("{base}/api/public/verify_badge"))
+        .header("Content-Type", "multipart/form-data; boundary=XyZ")
+        .header("Origin", base)
+        .header("Referer", &format!("{base}/verify"))
+        // What a browser's plain form post sends: Leptos answers it with a
+        // redirect (a script's call gets the value instead).
+        .header("Accept", "text/html,application/xhtml+xml")
+        .send(body)
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let status = res.status().as_u16();
+    (
+        status,
+        location,
+        res.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
+
+/// The web verifier (`/verify`) of a server without
+/// `LAUREL_FETCH_ALLOW_PRIVATE`: a badge URL on loopback is refused by the
+/// SSRF guard, and the report says so; the report lives at its own link;
+/// each client address may verify 30 times an hour.
+#[test]
+fn the_web_verifier_refuses_loopback_and_is_rate_limited() {
+    let (server, urls, _dir) = demo_server("web");
+    let (status, location, _) = post_verifier(&server.base, &urls["assertion-hosted"]);
+    assert_eq!(status, 302, "a plain form post is redirected to its report");
+    assert!(location.starts_with("/verify/report/"), "{location}");
+    let mut page = agent()
+        .get(&format!("{}{location}", server.base))
+        .call()
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.body_mut().read_to_string().unwrap();
+    assert!(html.contains("data-valid=\"false\""), "{html}");
+    assert!(html.contains("private or loopback address"), "{html}");
+    assert!(html.contains("Not valid"), "{html}");
+    // Another link: nothing there.
+    let missing = agent()
+        .get(&format!("{}/verify/report/nothing-here", server.base))
+        .call()
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+
+    // The 31st verification within the hour from one address is refused.
+    for n in 2..=30 {
+        let (status, location, _) = post_verifier(&server.base, "http://10.0.0.1/badge.json");
+        assert_eq!(status, 302, "verification {n} is allowed");
+        assert!(location.starts_with("/verify/report/"), "{location}");
+    }
+    let (_, location, _) = post_verifier(&server.base, "http://10.0.0.1/badge.json");
+    // Refused: back to the form, the sentence in the URL (no JavaScript;
+    // Leptos carries the error as base64 JSON in `__err`).
+    use base64::Engine as _;
+    let query = location.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let said: String = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k == "__err")
+        .filter_map(|(_, v)| {
+            base64::engine::general_purpose::STANDARD
+                .decode(v.as_bytes())
+                .ok()
+        })
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    assert!(
+        location.contains("/verify?") && said.contains("Too many attempts"),
+        "{location}"
+    );
+    server.stop();
+}

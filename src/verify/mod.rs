@@ -80,9 +80,10 @@ pub enum Input {
 /// What to verify the badge against besides the badge itself.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The recipient to match, in plain text (an email address, URL or
-    /// telephone number); `None` skips the recipient check.
-    pub recipient: Option<String>,
+    /// The recipients to match, in plain text (email addresses, URLs or
+    /// telephone numbers): the badge must be awarded to one of them. Empty
+    /// skips the recipient check.
+    pub recipients: Vec<String>,
     /// The time expiry and issue dates are compared with (a parameter, so
     /// verification is reproducible and testable).
     pub now: DateTime<Utc>,
@@ -554,7 +555,8 @@ impl<'a, F: Fetcher> Verifier<'a, F> {
             {
                 continue;
             }
-            let message = if name == CheckName::RecipientMatch && self.options.recipient.is_none() {
+            let message = if name == CheckName::RecipientMatch && self.options.recipients.is_empty()
+            {
                 "No recipient was given to compare with."
             } else if any_failed {
                 "Not checked, because an earlier check failed."

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::util::recipient_list;
 use super::util::{
     date_problem, has_type, http_url, id_of, is_identity_hash, join_and, lacking, list_of,
     parse_datetime, quote, revoked_sentence, same_origin, show_time, str_at,
@@ -787,10 +788,10 @@ fn identity_object(recipient: &Value) -> Option<IdentityObject> {
 }
 
 fn recipient<F: Fetcher>(v: &mut Verifier<'_, F>, assertion: &Value) {
-    let Some(wanted) = v.options.recipient.clone() else {
+    if v.options.recipients.is_empty() {
         v.skip(C::RecipientMatch, "No recipient was given to compare with.");
         return;
-    };
+    }
     let Some(identity) = assertion.get("recipient").and_then(identity_object) else {
         v.fail(
             C::RecipientMatch,
@@ -798,16 +799,22 @@ fn recipient<F: Fetcher>(v: &mut Verifier<'_, F>, assertion: &Value) {
         );
         return;
     };
-    let shown = quote(wanted.trim());
-    if identity_matches(&identity, &wanted) {
-        v.pass(
+    match v
+        .options
+        .recipients
+        .iter()
+        .find(|w| identity_matches(&identity, w))
+    {
+        Some(found) => v.pass(
             C::RecipientMatch,
-            format!("The badge was awarded to {shown}."),
-        );
-    } else {
-        v.fail(
-            C::RecipientMatch,
-            format!("The badge was not awarded to {shown}."),
-        );
+            format!("The badge was awarded to {}.", quote(found.trim())),
+        ),
+        None => {
+            let wanted = recipient_list(&v.options.recipients);
+            v.fail(
+                C::RecipientMatch,
+                format!("The badge was not awarded to {wanted}."),
+            );
+        }
     }
 }

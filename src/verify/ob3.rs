@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
+use super::util::recipient_list;
 use super::util::{
     date_problem, epoch_seconds, has_type, http_url, id_of, is_identity_hash, join_and, lacking,
     list_of, origin_text, parse_datetime, quote, revoked_sentence, same_origin, show_time, str_at,
@@ -491,10 +492,10 @@ fn expiry<F: Fetcher>(v: &mut Verifier<'_, F>, credential: &Value, claims: Optio
 /// `credentialSubject.identifier` entries (hashed or plain identities) and
 /// a `mailto:` subject id are compared with the recipient.
 fn recipient<F: Fetcher>(v: &mut Verifier<'_, F>, credential: &Value) {
-    let Some(wanted) = v.options.recipient.clone() else {
+    if v.options.recipients.is_empty() {
         v.skip(C::RecipientMatch, "No recipient was given to compare with.");
         return;
-    };
+    }
     let subject = credential.get("credentialSubject");
     let mut identities: Vec<IdentityObject> = list_of(subject.and_then(|s| s.get("identifier")))
         .into_iter()
@@ -536,16 +537,22 @@ fn recipient<F: Fetcher>(v: &mut Verifier<'_, F>, credential: &Value) {
         );
         return;
     }
-    let shown = quote(wanted.trim());
-    if identities.iter().any(|i| identity_matches(i, &wanted)) {
-        v.pass(
+    let found = v
+        .options
+        .recipients
+        .iter()
+        .find(|w| identities.iter().any(|i| identity_matches(i, w)));
+    match found {
+        Some(found) => v.pass(
             C::RecipientMatch,
-            format!("The badge was awarded to {shown}."),
-        );
-    } else {
-        v.fail(
-            C::RecipientMatch,
-            format!("The badge was not awarded to {shown}."),
-        );
+            format!("The badge was awarded to {}.", quote(found.trim())),
+        ),
+        None => {
+            let wanted = recipient_list(&v.options.recipients);
+            v.fail(
+                C::RecipientMatch,
+                format!("The badge was not awarded to {wanted}."),
+            );
+        }
     }
 }

@@ -1,12 +1,12 @@
 //! The verifier's answer: one [`Check`] per question asked of the badge, each
 //! with a sentence for the person who asked, and the documents it read.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What a check looked at. The order of the variants is the order checks
 /// appear in a [`Report`], from reading the input to the issuer it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckName {
     /// What the input is (JSON, a URL, a JWS, an image) and, for a URL,
@@ -52,12 +52,30 @@ impl CheckName {
         CheckName::Badge,
         CheckName::Issuer,
     ];
+
+    /// The question the check answers, in plain words (the public
+    /// verifier's headings).
+    pub fn question(self) -> &'static str {
+        match self {
+            CheckName::Input => "Is it a badge Laurel can read?",
+            CheckName::Unbake => "Is a badge baked into the image?",
+            CheckName::Structure => "Is it a well-formed Open Badge?",
+            CheckName::Signature => "Is it authentic?",
+            CheckName::KeyOwnership => "Does the signing key belong to the issuer?",
+            CheckName::IssuerScope => "May the issuer speak for where it lives?",
+            CheckName::Revocation => "Is it still in force (not revoked)?",
+            CheckName::Expiry => "Is it within its validity period?",
+            CheckName::RecipientMatch => "Was it awarded to this person?",
+            CheckName::Badge => "What badge is it?",
+            CheckName::Issuer => "Who issued it?",
+        }
+    }
 }
 
 /// How a check ended. Only `Failed` makes a badge invalid: `Skipped` means the
 /// check did not apply or could not run (the message says why), `Warning`
 /// flags something odd that does not by itself make the badge untrustworthy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Passed,
@@ -67,7 +85,7 @@ pub enum Outcome {
 }
 
 /// One answered question about the badge.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Check {
     pub name: CheckName,
     pub outcome: Outcome,
@@ -80,7 +98,7 @@ pub struct Check {
 /// Every check appears at least once, in [`CheckName`] order (`Unbake` only
 /// for images); a check may appear more than once when several things went
 /// wrong in it, or when a warning accompanies its result.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
     /// True when no check failed.
     pub valid: bool,

@@ -189,7 +189,7 @@ impl World {
 
     fn verify_as(&self, input: Input, recipient: Option<&str>) -> Report {
         let options = Options {
-            recipient: recipient.map(str::to_owned),
+            recipients: recipient.map(str::to_owned).into_iter().collect(),
             now: now(),
         };
         let report = block_on(verify(input, &self.fetcher, &options));
@@ -952,6 +952,38 @@ fn recipient_must_match() {
     );
 }
 
+#[test]
+fn any_of_several_recipients_may_match() {
+    let w = World::new();
+    let options = |recipients: &[&str]| Options {
+        recipients: recipients.iter().map(|r| r.to_string()).collect(),
+        now: now(),
+    };
+    for input in [sign(&signed_assertion()), vc_jwt(&credential())] {
+        let report = block_on(verify(
+            Input::Text(input.clone()),
+            &w.fetcher,
+            &options(&["old@example.org", EMAIL]),
+        ));
+        assert_outcome(&report, CheckName::RecipientMatch, Outcome::Passed);
+        assert!(report
+            .check(CheckName::RecipientMatch)
+            .unwrap()
+            .message
+            .contains(EMAIL));
+        let report = block_on(verify(
+            Input::Text(input),
+            &w.fetcher,
+            &options(&["a@example.org", "b@example.org"]),
+        ));
+        assert_failed(
+            &report,
+            CheckName::RecipientMatch,
+            "The badge was not awarded to any of a@example.org, b@example.org.",
+        );
+    }
+}
+
 // ---- Open Badges 3.0 ----
 
 #[test]
@@ -1273,7 +1305,7 @@ fn the_verification_future_is_send() {
     fn assert_send<T: Send>(_: &T) {}
     let w = World::new();
     let options = Options {
-        recipient: None,
+        recipients: Vec::new(),
         now: now(),
     };
     let future = verify(Input::Text(String::new()), &w.fetcher, &options);

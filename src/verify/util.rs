@@ -205,6 +205,15 @@ pub(super) fn join_and(items: &[String]) -> String {
     }
 }
 
+/// The recipients asked about, quoted: "“a”", or "any of “a”, “b”".
+pub(super) fn recipient_list(recipients: &[String]) -> String {
+    let quoted: Vec<String> = recipients.iter().map(|r| quote(r.trim())).collect();
+    match quoted.as_slice() {
+        [one] => one.clone(),
+        many => format!("any of {}", many.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,6 +58,9 @@ fn SessionLinks() -> impl IntoView {
         view! {
             <ul class="ml-auto flex gap-4 text-sm text-stone-700">
                 <li>
+                    <A href=crate::paths::VERIFIER attr:class="hover:text-emerald-800">"Verify a badge"</A>
+                </li>
+                <li>
                     <A href="/login" attr:class="hover:text-emerald-800">"Sign in"</A>
                 </li>
                 <li>
@@ -69,17 +72,23 @@ fn SessionLinks() -> impl IntoView {
     };
     let signed_in = move |s: SessionSummary| {
         let title = s.email.clone();
+        let member = s.member;
         view! {
             <ul class="ml-auto flex items-center gap-4 text-sm text-stone-700">
                 <li class="max-w-[16rem] truncate" data-testid="header-who" title=title>
                     {s.email}
                 </li>
                 <li>
-                    <A href=crate::paths::WALLET attr:class="hover:text-emerald-800">"Wallet"</A>
+                    <A href=crate::paths::VERIFIER attr:class="hover:text-emerald-800">"Verify a badge"</A>
                 </li>
                 <li>
-                    <A href="/portal" attr:class="hover:text-emerald-800">"Portal"</A>
+                    <A href=crate::paths::WALLET attr:class="hover:text-emerald-800">"Wallet"</A>
                 </li>
+                {member.then(|| view! {
+                    <li>
+                        <A href="/portal" attr:class="hover:text-emerald-800">"Portal"</A>
+                    </li>
+                })}
                 <li>
                     <ActionForm action=logout>
                         <button type="submit" class="hover:text-emerald-800 underline-offset-2 hover:underline">

@@ -34,9 +34,17 @@ pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + '
     }
 }
 
-/// What a refused page shows: the one sentence of the error, and the way on.
+/// What a refused page shows: the one sentence of the error, and the way on;
+/// the page's HTTP status is the error's.
 pub fn refusal(error: AppError) -> AnyView {
     let signed_out = matches!(error, AppError::Unauthorized);
+    // On the server, the page's status says it too (401, 403, 404…); the
+    // routes render with `SsrMode::Async`, so it is set before the headers.
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(
+        http::StatusCode::from_u16(error.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+    );
     view! {
         <section class="mx-auto max-w-md space-y-4">
             <h1 class="text-2xl font-bold">

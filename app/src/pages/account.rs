@@ -12,24 +12,43 @@ use crate::components::style::{ALERT, BUTTON, INPUT, LABEL, SECONDARY};
 use crate::pages::home::{check_subdomain, subdomain_answer};
 use crate::paths::public_page;
 use crate::server_fns::account::activate::Activate;
+use crate::server_fns::account::activate_holder::ActivateHolder;
 use crate::server_fns::account::check_signup_token::check_signup_token;
 use crate::server_fns::account::get_portal::get_portal;
 use crate::server_fns::account::login::Login;
-use crate::server_fns::account::request_signup::RequestSignup;
+use crate::server_fns::account::request_signup::{RequestSignup, SignupKind};
 use crate::server_fns::account::sign_out_everywhere::SignOutEverywhere;
 
+/// `/signup` (`?as=holder` preselects the holder): one form for holders
+/// and issuers, an email address first; the emailed link leads on.
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<RequestSignup>::new();
+    let holder = use_query_map().read_untracked().get("as").as_deref() == Some("holder");
     view! {
-        <Title text="Start issuing badges" />
+        <Title text="Sign up" />
         <section class="mx-auto max-w-md space-y-4">
-            <h1 class="text-2xl font-bold">"Start issuing badges"</h1>
+            <h1 class="text-2xl font-bold">"Sign up"</h1>
             <p class="text-stone-700">
-                "Enter your work email. We will send you a link to set up your organisation."
+                "Enter your email address. We will send you a link to finish: it proves the address is yours."
             </p>
             <ActionForm action attr:class="space-y-4">
                 <Field label="Email" name="email" kind="email" autocomplete="email" />
+                <fieldset class="space-y-2">
+                    <legend class=LABEL>"What would you like to do?"</legend>
+                    <label class="flex items-start gap-2">
+                        <input type="radio" name="kind" value="holder" checked=holder class="mt-1" />
+                        <span>"Keep and share the badges I earn"
+                            <span class="block text-sm text-stone-600">"A wallet for every badge issued to your address, and a public profile if you want one."</span>
+                        </span>
+                    </label>
+                    <label class="flex items-start gap-2">
+                        <input type="radio" name="kind" value="issuer" checked=!holder class="mt-1" />
+                        <span>"Issue badges for my organisation"
+                            <span class="block text-sm text-stone-600">"Design badges, award them by hand, by CSV or by API."</span>
+                        </span>
+                    </label>
+                </fieldset>
                 <ActionError error=error_of(action.value()) />
                 <button type="submit" class=BUTTON>"Send me the link"</button>
             </ActionForm>
@@ -45,10 +64,61 @@ pub fn SignupSentPage() -> impl IntoView {
         <section class="mx-auto max-w-md space-y-4">
             <h1 class="text-2xl font-bold">"Check your inbox"</h1>
             <p>
-                "If the address can be used, a link to set up your organisation is on its way. "
+                "If the address can be used, a link to finish signing up is on its way. "
                 "It works once, for 24 hours."
             </p>
         </section>
+    }
+}
+
+/// `/join?token=`: a holder's sign-up, step two — a password.
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let email = Resource::new(token, |t| check_signup_token(t, SignupKind::Holder));
+    let action = ServerAction::<ActivateHolder>::new();
+    view! {
+        <Title text="Create your wallet" />
+        <section class="mx-auto max-w-md space-y-4">
+            <h1 class="text-2xl font-bold">"Create your wallet"</h1>
+            <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match email.await {
+                        Err(e) => view! {
+                            <p role="alert" class=ALERT>{e.to_string()}</p>
+                            <p><a href="/signup?as=holder" class="underline">"Ask for a new link"</a></p>
+                        }.into_any(),
+                        Ok(email) => view! {
+                            <p class="text-stone-700">"Your wallet's address: " <strong>{email}</strong></p>
+                            <ActionForm action attr:class="space-y-4">
+                                <input type="hidden" name="token" value=token() />
+                                <PasswordFields />
+                                <ActionError error=error_of(action.value()) />
+                                <button type="submit" class=BUTTON>"Create my wallet"</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// A holder's name and new password: the fields of the holder's sign-up
+/// and of the claim page's "create your wallet".
+#[component]
+pub fn PasswordFields() -> impl IntoView {
+    view! {
+        <Field label="Your name (optional)" name="display_name" autocomplete="name" required=false />
+        <Field
+            label="Password"
+            name="password"
+            kind="password"
+            autocomplete="new-password"
+            hint="At least 10 characters and hard to guess."
+        />
+        <Field label="Repeat the password" name="password_confirm" kind="password" autocomplete="new-password" />
     }
 }
 
@@ -56,7 +126,7 @@ pub fn SignupSentPage() -> impl IntoView {
 pub fn ActivatePage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let email = Resource::new(token, check_signup_token);
+    let email = Resource::new(token, |t| check_signup_token(t, SignupKind::Issuer));
     let action = ServerAction::<Activate>::new();
     view! {
         <Title text="Set up your organisation" />
@@ -142,7 +212,8 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class=BUTTON>"Sign in"</button>
             </ActionForm>
             <p class="text-sm"><a href="/password/forgot" class="underline">"Forgot your password?"</a></p>
-            <p class="text-sm">"New here? " <a href="/signup" class="underline">"Start issuing badges"</a></p>
+            <p class="text-sm">"New here? " <a href="/signup?as=holder" class="underline">"Keep your badges"</a>
+                " or " <a href="/signup" class="underline">"start issuing badges"</a></p>
         </section>
     }
 }

@@ -1,12 +1,15 @@
 pub mod account;
+pub mod collection;
 pub mod home;
 pub mod issuing;
 pub mod members;
 pub mod not_found;
 pub mod organisation;
+pub mod privacy;
 pub mod profile;
 pub mod security;
 pub mod settings;
 pub mod templates;
+pub mod verifier;
 pub mod verify;
 pub mod wallet;

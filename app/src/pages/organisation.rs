@@ -37,6 +37,7 @@ fn Organisation(organisation: OrganisationView) -> impl IntoView {
         summary,
         image_url,
         links,
+        badges,
     } = organisation;
     let logo_alt = format!("{name} logo");
     view! {
@@ -63,6 +64,26 @@ fn Organisation(organisation: OrganisationView) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            {(!badges.is_empty()).then(|| view! {
+                <section class="mt-8 space-y-3" aria-labelledby="badges-heading">
+                    <h2 id="badges-heading" class="text-lg font-semibold">"Badges it awards"</h2>
+                    <ul class="grid gap-4 sm:grid-cols-2" data-testid="org-badges">
+                        {badges.into_iter().map(|b| {
+                            let alt = format!("{} badge", b.name);
+                            view! {
+                                <li class="flex gap-4 rounded border border-stone-200 bg-white p-4">
+                                    <img src=b.image_url alt=alt width="64" height="64" class="h-16 w-16 object-contain" />
+                                    <div class="space-y-1 text-sm">
+                                        <h3 class="text-base font-semibold">{b.name}</h3>
+                                        <p class="text-stone-700">{b.description}</p>
+                                        <p><a href=b.url class="underline">"Its Open Badges definition"</a></p>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
         </section>
     }
 }

@@ -3,7 +3,7 @@
 //! the same URL).
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::pages::not_found::NotFound;
@@ -86,12 +86,18 @@ fn Verification(a: AssertionView) -> impl IntoView {
         <Meta property="og:type" content="website" />
         <Meta property="og:title" content=title.clone() />
         <Meta property="og:description" content=description.clone() />
-        <Meta property="og:image" content=a.image_url.clone() />
+        <Meta property="og:image" content=a.share_image_url.clone() />
+        <Meta property="og:image:width" content="1200" />
+        <Meta property="og:image:height" content="630" />
+        <Meta property="og:image:alt" content=format!("{} badge", a.badge_name) />
         <Meta property="og:url" content=a.page_url.clone() />
-        <Meta name="twitter:card" content="summary" />
+        {a.oembed_url.clone().map(|href| view! {
+            <Link rel="alternate" type_="application/json+oembed" href=href title=title.clone() />
+        })}
+        <Meta name="twitter:card" content="summary_large_image" />
         <Meta name="twitter:title" content=title />
         <Meta name="twitter:description" content=description />
-        <Meta name="twitter:image" content=a.image_url.clone() />
+        <Meta name="twitter:image" content=a.share_image_url.clone() />
         <article class="grid gap-8 md:grid-cols-[200px_1fr]">
             <img
                 src=a.image_url.clone()

@@ -1,18 +1,29 @@
 //! The holder's wallet (`/wallet`): every badge issued to the signed-in
-//! account's address, each private until its holder makes it public, and
-//! the public profile's settings. Plain forms: it works the same with and
-//! without JavaScript (no island).
+//! account's address, each private until its holder makes it public, the
+//! badges imported from other issuers, and the public profile's settings.
+//! Plain forms (the import form is a plain multipart form): it works the
+//! same with and without JavaScript (no island).
 
 use laurel::BadgeStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form::{ActionError, Field};
+use crate::components::form::{url_error, ActionError, Field};
 use crate::components::portal::{error_of, loaded};
 use crate::components::style::{BUTTON, CARD, INPUT, LABEL, NOTICE, SECONDARY};
 use crate::paths::profile_page;
-use crate::server_fns::wallet::get_wallet::{get_wallet, ProfileSettings, WalletItem, WalletView};
+use crate::server_fns::wallet::add_address::AddAddress;
+use crate::server_fns::wallet::check_import::CheckImport;
+use crate::server_fns::wallet::confirm_address::ConfirmAddress;
+use crate::server_fns::wallet::create_collection::CreateCollection;
+use crate::server_fns::wallet::export_data::ExportData;
+use crate::server_fns::wallet::get_wallet::{
+    get_wallet, AddressItem, CollectionSummary, ImportItem, ProfileSettings, WalletItem, WalletView,
+};
+use crate::server_fns::wallet::import_badge::ImportBadge;
+use crate::server_fns::wallet::remove_address::RemoveAddress;
+use crate::server_fns::wallet::remove_import::RemoveImport;
 use crate::server_fns::wallet::save_profile::SaveProfile;
 use crate::server_fns::wallet::set_visibility::SetVisibility;
 
@@ -31,6 +42,7 @@ fn Wallet(v: WalletView) -> impl IntoView {
     let query = use_query_map();
     let saved = query.read_untracked().get("saved").is_some();
     let visibility = ServerAction::<SetVisibility>::new();
+    let export_url = <ExportData as leptos::server_fn::ServerFn>::url();
     let profile_link =
         (v.profile.public && !v.profile.handle.is_empty()).then(|| profile_page(&v.profile.handle));
     view! {
@@ -56,8 +68,203 @@ fn Wallet(v: WalletView) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <Addresses addresses=v.addresses />
+            <Collections collections=v.collections />
+            <Imports imports=v.imports />
             <ProfileForm p=v.profile />
+            <section class=CARD aria-labelledby="data-heading">
+                <h2 id="data-heading" class="text-lg font-semibold">"Your data"</h2>
+                <p class="text-sm">
+                    <a href=export_url class="underline" data-testid="export">"Download all my data"</a>
+                    " (a zip: your account, addresses, profile, collections, every badge's Open Badges 2.0 and 3.0 documents and baked image, your imports)"
+                </p>
+                <p class="text-sm"><a href="/account/delete" class="underline">"Delete my account"</a></p>
+            </section>
         </section>
+    }
+}
+
+/// The holder's addresses: badges issued to any verified one are in the
+/// wallet. Add (a link is mailed), or remove a further one.
+#[component]
+fn Addresses(addresses: Vec<AddressItem>) -> impl IntoView {
+    let add = ServerAction::<AddAddress>::new();
+    let remove = ServerAction::<RemoveAddress>::new();
+    let query = use_query_map();
+    let sent = query.read_untracked().get("address_sent").is_some();
+    let added = query.read_untracked().get("address_added").is_some();
+    view! {
+        <section id="addresses" class="space-y-3" aria-labelledby="addresses-heading">
+            <h2 id="addresses-heading" class="text-lg font-semibold">"Your addresses"</h2>
+            <p class="text-sm text-stone-600">"Badges issued to any of your confirmed addresses are in this wallet."</p>
+            {sent.then(|| view! { <p role="status" class=NOTICE>"A link to confirm the address is on its way to it."</p> })}
+            {added.then(|| view! { <p role="status" class=NOTICE>"Address confirmed: its badges are in your wallet."</p> })}
+            <ul class="space-y-2" data-testid="addresses">
+                {addresses.into_iter().map(|a| {
+                    let state = match (a.primary, a.verified) {
+                        (true, _) => "your account's address",
+                        (false, true) => "confirmed",
+                        (false, false) => "waiting for confirmation",
+                    };
+                    let label = format!("Remove {}", a.email);
+                    let email = a.email.clone();
+                    view! {
+                        <li class="flex items-center gap-3 text-sm" data-testid="address" data-verified=a.verified.to_string()>
+                            <span class="font-mono">{a.email}</span>
+                            <span class="text-stone-600">{state}</span>
+                            {(!a.primary).then(|| view! {
+                                <ActionForm action=remove>
+                                    <input type="hidden" name="email" value=email />
+                                    <button type="submit" class=SECONDARY aria-label=label>"Remove"</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <ActionError error=error_of(remove.value()) />
+            <ActionForm action=add attr:class="flex items-end gap-2">
+                <div class="grow">
+                    <label for="address-email" class=LABEL>"Add an address"</label>
+                    <input id="address-email" name="email" type="email" required=true autocomplete="email" class=INPUT />
+                </div>
+                <button type="submit" class=BUTTON>"Send the link"</button>
+            </ActionForm>
+            <ActionError error=error_of(add.value()) />
+        </section>
+    }
+}
+
+/// `/wallet/addresses/confirm?token=`: confirms a further address, signed
+/// in to the account that added it.
+#[component]
+pub fn ConfirmAddressPage() -> impl IntoView {
+    let token = use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
+    let action = ServerAction::<ConfirmAddress>::new();
+    view! {
+        <Title text="Confirm an address" />
+        <section class="mx-auto max-w-md space-y-4">
+            <h1 class="text-2xl font-bold">"Confirm an address"</h1>
+            <p class="text-stone-700">
+                "Confirm that this address is yours: every badge issued to it will be in your wallet, private until you choose. "
+                "Sign in first with the account that added it."
+            </p>
+            <ActionForm action attr:class="space-y-4">
+                <input type="hidden" name="token" value=token />
+                <ActionError error=error_of(action.value()) />
+                <button type="submit" class=BUTTON>"Confirm the address"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The holder's collections and the form that starts one.
+#[component]
+fn Collections(collections: Vec<CollectionSummary>) -> impl IntoView {
+    let create = ServerAction::<CreateCollection>::new();
+    view! {
+        <section class="space-y-4" aria-labelledby="collections-heading">
+            <h2 id="collections-heading" class="text-lg font-semibold">"Collections"</h2>
+            {(!collections.is_empty()).then(|| view! {
+                <ul class="space-y-2" data-testid="collections">
+                    {collections.into_iter().map(|c| view! {
+                        <li data-testid="collection">
+                            <a href=crate::paths::wallet_collection(&c.public_id) class="font-semibold underline">{c.name}</a>
+                            <span class="text-sm text-stone-600">
+                                {format!(" · {} badge(s) · {}", c.badge_count, if c.public { "public" } else { "private" })}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <ActionForm action=create attr:class="flex items-end gap-2">
+                <div class="grow">
+                    <label for="collection-name" class=LABEL>"New collection"</label>
+                    <input id="collection-name" name="name" type="text" required=true maxlength="100" class=INPUT />
+                </div>
+                <button type="submit" class=BUTTON>"Create collection"</button>
+            </ActionForm>
+            <ActionError error=error_of(create.value()) />
+        </section>
+    }
+}
+
+/// Badges from other issuers: the import form and each imported badge with
+/// its last check.
+#[component]
+fn Imports(imports: Vec<ImportItem>) -> impl IntoView {
+    let import_error = Signal::stored(url_error::<ImportBadge>());
+    let check = ServerAction::<CheckImport>::new();
+    let remove = ServerAction::<RemoveImport>::new();
+    let action = <ImportBadge as leptos::server_fn::ServerFn>::url();
+    view! {
+        <section class="space-y-4" aria-labelledby="imports-heading">
+            <h2 id="imports-heading" class="text-lg font-semibold">"Badges from other issuers"</h2>
+            <ActionError error=error_of(check.value()) />
+            <ActionError error=error_of(remove.value()) />
+            {(!imports.is_empty()).then(|| view! {
+                <ul class="grid gap-4 sm:grid-cols-2" data-testid="imports">
+                    {imports.into_iter().map(|i| view! { <Imported i check remove /> }).collect_view()}
+                </ul>
+            })}
+            <form method="post" enctype="multipart/form-data" action=action class=CARD data-testid="import-form">
+                <h3 class="font-semibold">"Import a badge"</h3>
+                <p class="text-sm text-stone-600">
+                    "Laurel verifies it first: it must be awarded to your address and authentic. It stays private to your wallet."
+                </p>
+                <div>
+                    <label for="import-image" class=LABEL>"A badge image (baked PNG or SVG)"</label>
+                    <input id="import-image" name="image" type="file" accept="image/png,image/svg+xml" class="mt-1 block text-sm" />
+                </div>
+                <div>
+                    <label for="import-text" class=LABEL>"or the badge's URL, its JSON, a JWS or a VC-JWT"</label>
+                    <textarea id="import-text" name="text" rows="3" spellcheck="false" class=format!("{INPUT} font-mono text-xs")></textarea>
+                </div>
+                <ActionError error=import_error />
+                <button type="submit" class=BUTTON>"Import"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Imported(
+    i: ImportItem,
+    check: ServerAction<CheckImport>,
+    remove: ServerAction<RemoveImport>,
+) -> impl IntoView {
+    let (check_id, remove_id) = (i.public_id.clone(), i.public_id.clone());
+    let (status, status_class) = if i.valid {
+        ("Valid", "text-emerald-800")
+    } else {
+        ("Not valid", "text-red-800")
+    };
+    view! {
+        <li id=format!("import-{}", i.public_id) class=CARD data-testid="import-item" data-valid=i.valid.to_string()>
+            <p class="font-semibold">{i.badge}</p>
+            <p class="text-sm text-stone-600">
+                {format!("{} · {}", i.issuer, i.version)}
+                {i.issued_on.map(|d| format!(" · awarded {d}"))}
+            </p>
+            <p class="text-sm">
+                <span class=format!("font-semibold {status_class}") data-testid="import-status">{status}</span>
+                {format!(" · checked {}", i.checked_at)}
+            </p>
+            {i.problem.map(|p| view! { <p class="text-sm text-red-800" data-testid="import-problem">{p}</p> })}
+            <div class="flex gap-2">
+                <ActionForm action=check>
+                    <input type="hidden" name="public_id" value=check_id />
+                    <button type="submit" class=SECONDARY>"Check again"</button>
+                </ActionForm>
+                <ActionForm action=remove>
+                    <input type="hidden" name="public_id" value=remove_id />
+                    <button type="submit" class=SECONDARY>"Remove from wallet"</button>
+                </ActionForm>
+            </div>
+        </li>
     }
 }
 
@@ -76,7 +283,7 @@ fn Item(b: WalletItem, visibility: ServerAction<SetVisibility>) -> impl IntoView
     let alt = format!("{} badge", b.badge);
     let slug = b.slug.clone();
     view! {
-        <li class=CARD data-testid="wallet-item" data-slug=slug data-public=b.public.to_string()>
+        <li id=format!("badge-{slug}") class=CARD data-testid="wallet-item" data-slug=slug.clone() data-public=b.public.to_string()>
             <div class="flex gap-4">
                 <img src=b.image_url alt=alt width="80" height="80" class="h-20 w-20 object-contain" />
                 <div class="space-y-1 text-sm">
@@ -89,6 +296,18 @@ fn Item(b: WalletItem, visibility: ServerAction<SetVisibility>) -> impl IntoView
                     </p>
                 </div>
             </div>
+            {b.embed.map(|snippet| {
+                let id = format!("embed-{slug}");
+                view! {
+                    <details class="text-sm">
+                        <summary class="cursor-pointer underline">"Embed on your site"</summary>
+                        <label for=id.clone() class="mt-2 block text-xs text-stone-600">
+                            "Paste this HTML where the badge should show (no script, no iframe):"
+                        </label>
+                        <textarea id=id readonly=true rows="4" class=format!("{INPUT} font-mono text-xs") data-testid="embed-snippet">{snippet}</textarea>
+                    </details>
+                }
+            })}
             <ActionForm action=visibility>
                 <input type="hidden" name="slug" value=b.slug />
                 <input type="hidden" name="public" value=next />

@@ -126,6 +126,17 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(Some(user))
 }
 
+/// Where a sign-in lands: the portal for members of an organisation, the
+/// wallet for everyone else (a holder has nothing in the portal).
+pub async fn landing(user_id: i64) -> Result<&'static str, AppError> {
+    let ctx = super::context()?;
+    Ok(if ctx.store.memberships(user_id).await?.is_empty() {
+        crate::paths::WALLET
+    } else {
+        "/portal"
+    })
+}
+
 /// The signed-in user, or `Unauthorized`.
 pub async fn require_user() -> Result<SessionUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthorized)

@@ -50,6 +50,7 @@ async fn batch_run(store: &Store, label: &str, n: usize) -> (i64, i64) {
         master_key: Arc::new(MasterKey::generate()),
         trust_forwarded_for: false,
         base_domain: None,
+        fetcher: laurel_service::fetch::HttpFetcher::new(false),
     };
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Ltd")

@@ -79,6 +79,24 @@ pub fn check_password_strength(password: &str, user_inputs: &[&str]) -> Result<(
     Ok(())
 }
 
+/// A new password as typed twice on a form: the same both times, strong
+/// enough (see [`check_password_strength`]), then hashed. Every form that
+/// sets a password (activation, holder sign-up, invitation, reset) goes
+/// through here.
+pub fn choose_password(
+    password: &str,
+    password_confirm: &str,
+    user_inputs: &[&str],
+) -> Result<String, ServiceError> {
+    if password != password_confirm {
+        return Err(ServiceError::Invalid(
+            "The two passwords are not the same.".into(),
+        ));
+    }
+    check_password_strength(password, user_inputs)?;
+    hash_password(password)
+}
+
 /// A new random token (256 bits, base64url) and the hash that is stored.
 pub fn new_token() -> (String, String) {
     let mut bytes = [0u8; 32];

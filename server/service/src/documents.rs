@@ -9,9 +9,45 @@ use laurel::ob3;
 use serde_json::Value;
 
 use crate::urls::OrgUrls;
-use laurel_store::{AssertionRow, BadgeClassRow, IssuerKeyRow, Organisation};
+use laurel_store::{AssertionRow, BadgeClassRow, IssuerKeyRow, Organisation, OrganisationProfile};
 
-pub fn issuer_profile(org: &Organisation, urls: &OrgUrls, keys: &[IssuerKeyRow]) -> Profile {
+/// A badge's image baked with its hosted OB 2.0 assertion (what a verifier
+/// reads, then re-fetches by its `id`, so it sees a revocation), in the
+/// image's own format; with the file extension (`png` or `svg`).
+pub fn baked(
+    urls: &OrgUrls,
+    class: &BadgeClassRow,
+    a: &AssertionRow,
+) -> Result<(Vec<u8>, &'static str), crate::ServiceError> {
+    use laurel::bake::{self, BakedPayload};
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, image_type = %class.image_type, "baking a stored badge image failed");
+        crate::ServiceError::Internal
+    };
+    let doc = assertion(urls, class, a, None);
+    let payload = BakedPayload::Ob2(serde_json::to_string(&doc).map_err(|e| failed(&e))?);
+    if class.image_type == "image/svg+xml" {
+        let svg = std::str::from_utf8(&class.image).map_err(|e| failed(&e))?;
+        let verify = urls.assertion(&a.slug);
+        bake::bake_svg(svg, &payload, Some(&verify))
+            .map(|s| (s.into_bytes(), "svg"))
+            .map_err(|e| failed(&e))
+    } else {
+        bake::bake_png(&class.image, &payload)
+            .map(|b| (b, "png"))
+            .map_err(|e| failed(&e))
+    }
+}
+
+/// The OB 2.0 Issuer profile, with the description (the profile's summary)
+/// and image the organisation set on its public page, when set. The
+/// activation contact (name, phone) is internal and never published.
+pub fn issuer_profile(
+    org: &Organisation,
+    profile: Option<&OrganisationProfile>,
+    urls: &OrgUrls,
+    keys: &[IssuerKeyRow],
+) -> Profile {
     Profile {
         context: ob2::CONTEXT.into(),
         kind: "Issuer".into(),
@@ -19,8 +55,12 @@ pub fn issuer_profile(org: &Organisation, urls: &OrgUrls, keys: &[IssuerKeyRow])
         name: org.name.clone(),
         url: urls.home(),
         email: None,
-        description: None,
-        image: None,
+        description: profile
+            .map(|p| p.summary.trim().to_owned())
+            .filter(|s| !s.is_empty()),
+        image: profile
+            .and_then(|p| p.image_type.as_ref())
+            .map(|_| urls.image()),
         public_key: OneOrMany(keys.iter().map(|k| urls.key(&k.kid)).collect()),
         revocation_list: Some(urls.revocations()),
     }

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use laurel::{Email, Role};
 
-use crate::mail::OutgoingMail;
+use crate::mail::{html_escape as escape, OutgoingMail};
 
 /// How long an invitation link stays valid.
 pub const INVITE_TTL: Duration = Duration::days(7);
@@ -45,13 +45,6 @@ pub fn invitation_mail(
             link = escape(link),
         ),
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -2,21 +2,28 @@
 //! (`laurel_store`) nor a page (`laurel_app`): issuing and signing
 //! ([`issuing::Issuer::issue`], the one place an award is made), CSV batches,
 //! the durable job worker, mail, the Open Badges documents and every public
-//! URL ([`urls::OrgUrls`]), templates, invitations, passwords and second
+//! URL ([`urls::OrgUrls`]), verifying badges from anywhere
+//! ([`verification`], through the bounded [`fetch::HttpFetcher`]), templates, invitations, passwords and second
 //! factors. No Leptos, no HTTP request: server functions and axum handlers
 //! call in with a [`ServerContext`], and get a [`ServiceError`] back.
 
 pub mod accounts;
 pub mod batches;
 pub mod documents;
+pub mod embed;
 mod error;
+pub mod export;
+pub mod fetch;
+pub mod imports;
 pub mod invitations;
 pub mod issuing;
 pub mod jobs;
 pub mod mail;
 pub mod mfa;
+pub mod share_image;
 pub mod templates;
 pub mod urls;
+pub mod verification;
 
 use std::sync::Arc;
 
@@ -39,6 +46,8 @@ pub struct ServerContext {
     pub trust_forwarded_for: bool,
     /// Wildcard base domain: organisations live at `{subdomain}.{this}`.
     pub base_domain: Option<Arc<str>>,
+    /// The verifier's bounded, SSRF-safe HTTP client (`/verify`, imports).
+    pub fetcher: fetch::HttpFetcher,
 }
 
 impl ServerContext {
@@ -50,6 +59,21 @@ impl ServerContext {
     /// The links Laurel's mails carry.
     pub fn site(&self) -> urls::SiteUrls {
         urls::SiteUrls::new(&self.public_url)
+    }
+
+    /// The host name of the public URL ("badges.example.org").
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| self.public_url.to_string())
+    }
+
+    /// The 1200×630 share image of a badge class (see [`share_image`]): an
+    /// immutable URL whose key changes with what the picture shows.
+    pub fn share_image(&self, subdomain: &str, issuer_name: &str, class_slug: &str) -> String {
+        let key = share_image::key(class_slug, issuer_name, &self.host());
+        self.urls(subdomain).share_image(class_slug, &key)
     }
 
     /// Every public URL of an organisation's badges.

@@ -81,7 +81,7 @@ pub fn test_mail(to: &Email, public_url: &str) -> OutgoingMail {
 }
 
 /// Escapes text for HTML mail bodies.
-pub(crate) fn html_escape(text: &str) -> String {
+pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

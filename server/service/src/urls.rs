@@ -63,6 +63,16 @@ impl OrgUrls {
     pub fn badge_image(&self, slug: &str) -> String {
         format!("{}/badges/{slug}/image", self.base)
     }
+    /// Sharing a badge on `channel`: Laurel counts the click, then
+    /// redirects to the channel (`laurel::share::Certification::share_url`).
+    pub fn share(&self, slug: &str, channel: laurel::ShareChannel) -> String {
+        format!("{}/assertions/{slug}/share/{channel}", self.base)
+    }
+    /// A badge class's 1200×630 share image (`key` from
+    /// `share_image::key`).
+    pub fn share_image(&self, slug: &str, key: &str) -> String {
+        format!("{}/badges/{slug}/share/{key}.png", self.base)
+    }
     pub fn assertion(&self, slug: &str) -> String {
         format!("{}/assertions/{slug}", self.base)
     }
@@ -110,6 +120,30 @@ impl SiteUrls {
     /// Activates a new organisation's account (sign-up mail).
     pub fn activate(&self, token: &str) -> String {
         format!("{}/activate?token={token}", self.base)
+    }
+    /// Creates a holder's account (a holder's sign-up mail).
+    pub fn join(&self, token: &str) -> String {
+        format!("{}/join?token={token}", self.base)
+    }
+    /// A holder's public collection page.
+    pub fn collection(&self, handle: &str, public_id: &str) -> String {
+        format!("{}/u/{handle}/c/{public_id}", self.base)
+    }
+    /// The public verifier (any Open Badge, no account).
+    pub fn verifier(&self) -> String {
+        format!("{}/verify", self.base)
+    }
+    /// Confirms a holder's further address.
+    pub fn confirm_address(&self, token: &str) -> String {
+        format!("{}/wallet/addresses/confirm?token={token}", self.base)
+    }
+    /// The sign-in page.
+    pub fn login(&self) -> String {
+        format!("{}/login", self.base)
+    }
+    /// Asks for a password-reset link.
+    pub fn forgot_password(&self) -> String {
+        format!("{}/password/forgot", self.base)
     }
     /// Accepts an invitation to an organisation.
     pub fn invite(&self, token: &str) -> String {
@@ -163,5 +197,7 @@ mod tests {
             "https://badges.example.org/password/reset?token=t"
         );
         assert_eq!(s.claim("t"), "https://badges.example.org/claim?token=t");
+        assert_eq!(s.join("t"), "https://badges.example.org/join?token=t");
+        assert_eq!(s.login(), "https://badges.example.org/login");
     }
 }

@@ -18,7 +18,7 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, display_name, created_at";
+pub(crate) const USER_COLUMNS: &str = "id, email, password_hash, display_name, created_at";
 
 /// A user's role in one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -33,7 +33,12 @@ pub struct Membership {
 /// What an emailed token was issued for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenPurpose {
+    /// An issuer's sign-up (activation creates the organisation).
     Signup,
+    /// A holder's sign-up (activation creates only the account).
+    Holder,
+    /// A holder's further address, to verify.
+    Address,
     Reset,
     Invite,
 }
@@ -42,6 +47,8 @@ impl TokenPurpose {
     pub fn as_str(self) -> &'static str {
         match self {
             TokenPurpose::Signup => "signup",
+            TokenPurpose::Holder => "holder",
+            TokenPurpose::Address => "address",
             TokenPurpose::Reset => "reset",
             TokenPurpose::Invite => "invite",
         }

@@ -293,4 +293,31 @@ impl Store {
                 .await
         })?)
     }
+
+    /// The organisation's badge classes that have been awarded at least
+    /// once (the templates in use), by name: its public page lists them.
+    pub async fn badge_classes_in_use(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Vec<BadgeClassSummary>, StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, BadgeClassSummary>(
+                "SELECT c.slug, c.name, c.description FROM badge_classes c \
+                 WHERE c.organisation_id = $1 \
+                 AND EXISTS (SELECT 1 FROM assertions a WHERE a.badge_class_id = c.id) \
+                 ORDER BY c.name, c.id",
+            )
+            .bind(organisation_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}
+
+/// A badge class as an organisation's public page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BadgeClassSummary {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
 }

@@ -21,6 +21,10 @@ pub enum StoreError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conflict {
     SubdomainTaken(String),
+    /// The holder imported this badge before.
+    AlreadyImported,
+    /// The address is the holder's already (their account's, or verified).
+    AddressInWallet,
     Other(String),
 }
 
@@ -30,6 +34,8 @@ impl fmt::Display for Conflict {
             Conflict::SubdomainTaken(s) => {
                 write!(f, "The subdomain “{s}” is already taken; choose another.")
             }
+            Conflict::AlreadyImported => write!(f, "This badge is already in your wallet."),
+            Conflict::AddressInWallet => write!(f, "This address is already one of yours."),
             Conflict::Other(what) => write!(f, "{what} already exists."),
         }
     }

@@ -10,10 +10,15 @@
 //! itself.
 
 mod accounts;
+mod addresses;
 mod audit;
 mod badges;
 mod batches;
+mod collections;
 mod error;
+mod events;
+mod holders;
+mod imports;
 mod issuing;
 mod jobs;
 mod keys;
@@ -36,12 +41,17 @@ use sqlx::sqlite::{
 };
 
 pub use accounts::{Activation, EmailToken, Membership, TokenProblem, TokenPurpose, User};
+pub use addresses::{AddressProblem, UserEmail};
 pub use audit::Audit;
-pub use badges::{AssertionRow, BadgeClassRow, NewAssertion, NewBadgeClass};
+pub use badges::{AssertionRow, BadgeClassRow, BadgeClassSummary, NewAssertion, NewBadgeClass};
 pub use batches::{
     BatchCounts, BatchResultRow, BatchRow, NewBatchRow, PendingBatchRow, BATCH_QUEUE,
 };
+pub use collections::{Collection, CollectionFields, PublicCollection};
 pub use error::StoreError;
+pub use events::EventCount;
+pub use holders::{HolderSignup, StoredReport};
+pub use imports::{ImportRow, NewImport};
 pub use issuing::{
     month_key, DashboardCounts, IssueOutcome, RegisterEntry, RegisterQuery, COUNT_CAP,
 };

@@ -122,3 +122,22 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The number of rows in `table` (a name the test writes, never input), for
+/// tests that check what a method deleted.
+pub async fn count_rows(store: &crate::Store, table: &str) -> i64 {
+    let sql = format!("SELECT count(*) FROM {table}");
+    crate::with_pool!(store, p => {
+        sqlx::query_scalar::<_, i64>(&sql).fetch_one(p).await
+    })
+    .expect("count rows")
+}
+
+/// Runs one SQL statement the test writes (never input), for set-ups no
+/// store method makes.
+pub async fn execute(store: &crate::Store, sql: &str) {
+    crate::with_pool!(store, p => {
+        sqlx::query(sql).execute(p).await.map(|_| ())
+    })
+    .expect("execute");
+}

@@ -46,18 +46,20 @@ pub struct ProfileUpdate<'a> {
 }
 
 /// The wallet's columns: the badge, its issuer and the holder's choice.
-/// `u` is the holder; a badge belongs to them when it was issued to their
-/// account's address (both stored in lowercase).
-const WALLET_SELECT: &str = "SELECT a.id AS assertion_id, a.slug, o.subdomain, \
+/// `u` is the holder; a badge belongs to them when it was issued to one of
+/// their addresses — the account's, or one they added and verified (the
+/// `holder_addresses` view; all stored in lowercase).
+pub(crate) const WALLET_SELECT: &str = "SELECT a.id AS assertion_id, a.slug, o.subdomain, \
     o.name AS organisation_name, c.slug AS badge_class_slug, c.name AS badge_name, \
     a.issued_on, a.expires_at, a.revoked_at, COALESCE(w.public, FALSE) AS public \
     FROM users u \
-    JOIN assertions a ON a.recipient_email = u.email \
+    JOIN holder_addresses h ON h.user_id = u.id \
+    JOIN assertions a ON a.recipient_email = h.email \
     JOIN badge_classes c ON c.id = a.badge_class_id \
     JOIN organisations o ON o.id = a.organisation_id \
     LEFT JOIN wallet_badges w ON w.user_id = u.id AND w.assertion_id = a.id";
 
-const PROFILE_COLUMNS: &str = "user_id, handle, display_name, summary, public";
+pub(crate) const PROFILE_COLUMNS: &str = "user_id, handle, display_name, summary, public";
 
 impl Store {
     /// The account with this (lowercase) address, created with
@@ -109,7 +111,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO wallet_badges (user_id, assertion_id, public, updated_at) \
                  SELECT u.id, a.id, $3, $4 FROM users u \
-                 JOIN assertions a ON a.recipient_email = u.email \
+                 JOIN holder_addresses h ON h.user_id = u.id \
+                 JOIN assertions a ON a.recipient_email = h.email \
                  WHERE u.id = $1 AND a.slug = $2 \
                  ON CONFLICT (user_id, assertion_id) \
                  DO UPDATE SET public = excluded.public, updated_at = excluded.updated_at",
@@ -191,5 +194,23 @@ impl Store {
             sqlx::query_as::<_, WalletBadge>(&sql).bind(profile.user_id).fetch_all(p).await
         })?;
         Ok(Some((profile, badges)))
+    }
+
+    /// Whether a holder made this badge public in their wallet (the holder
+    /// being the account with the badge's address): what embedding and
+    /// share surfaces outside the verification page itself ask.
+    pub async fn badge_is_public(&self, assertion_id: i64) -> Result<bool, StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_scalar::<_, bool>(
+                "SELECT EXISTS (SELECT 1 FROM wallet_badges w \
+                 JOIN users u ON u.id = w.user_id \
+                 JOIN holder_addresses h ON h.user_id = u.id \
+                 JOIN assertions a ON a.id = w.assertion_id AND a.recipient_email = h.email \
+                 WHERE w.assertion_id = $1 AND w.public = TRUE)",
+            )
+            .bind(assertion_id)
+            .fetch_one(p)
+            .await
+        })?)
     }
 }

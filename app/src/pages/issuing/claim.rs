@@ -7,8 +7,10 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form::ActionError;
 use crate::components::portal::error_of;
 use crate::components::style::{ALERT, BUTTON, CARD, NOTICE};
+use crate::pages::account::PasswordFields;
 use crate::server_fns::claim::accept_badge::AcceptBadge;
-use crate::server_fns::claim::get_claim::get_claim;
+use crate::server_fns::claim::create_wallet::CreateWallet;
+use crate::server_fns::claim::get_claim::{get_claim, ClaimWallet};
 
 /// `/claim?token=…`: the holder's badge and how to keep it.
 #[component]
@@ -52,8 +54,7 @@ pub fn ClaimPage() -> impl IntoView {
                                             <li><a href=c.download_url class="underline">"Download the badge image"</a>
                                                 " — the credential is baked into it, so any Open Badges verifier can check it."</li>
                                             <li>"Share the verification page's address on LinkedIn, X or your site."</li>
-                                            <li>"Keep it in your Laurel "<a href=crate::paths::WALLET class="underline">"wallet"</a>
-                                                ": sign in with this address, and choose there whether it shows on your public profile."</li>
+                                            <li>"Keep it in your Laurel wallet, private until you choose to show it on your public profile (below)."</li>
                                         </ol>
                                         {if c.claimed {
                                             view! { <p role="status" class=NOTICE data-testid="claimed">"You have accepted this badge."</p> }.into_any()
@@ -67,6 +68,7 @@ pub fn ClaimPage() -> impl IntoView {
                                         }}
                                         <ActionError error=error_of(accept.value()) />
                                     </section>
+                                    <WalletSection wallet=c.wallet email=c.email.clone() slug=c.slug.clone() token=token() />
                                 }.into_any()
                             }}
                         </section>
@@ -74,5 +76,43 @@ pub fn ClaimPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// How the holder keeps the badge in a wallet: open it (signed in with the
+/// badge's address), sign in (the address has an account), or create the
+/// account here with a password (the claim link proves the address).
+#[component]
+fn WalletSection(wallet: ClaimWallet, email: String, slug: String, token: String) -> impl IntoView {
+    let create = ServerAction::<CreateWallet>::new();
+    view! {
+        <section class=CARD data-testid="claim-wallet">
+            <h2 class="text-lg font-semibold">"Your wallet"</h2>
+            {match wallet {
+                ClaimWallet::SignedIn => view! {
+                    <p><a href=crate::paths::wallet_badge(&slug) class="underline">"See it in your wallet"</a></p>
+                }.into_any(),
+                ClaimWallet::SignIn => view! {
+                    <p class="text-sm">
+                        {format!("{email} already has a Laurel account: ")}
+                        <a href="/login" class="underline">"sign in"</a>
+                        " to see this badge in its wallet."
+                    </p>
+                }.into_any(),
+                ClaimWallet::Create => view! {
+                    <p class="text-sm">
+                        "Choose a password to keep every badge issued to "
+                        <strong>{email}</strong>
+                        " in one place. Nothing is public until you say so."
+                    </p>
+                    <ActionForm action=create attr:class="space-y-4">
+                        <input type="hidden" name="token" value=token />
+                        <PasswordFields />
+                        <ActionError error=error_of(create.value()) />
+                        <button type="submit" class=BUTTON>"Create my wallet"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
     }
 }

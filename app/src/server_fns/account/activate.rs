@@ -54,16 +54,11 @@ pub async fn activate(
             "Enter the phone number with digits, spaces and + - ( ) only.".into(),
         ));
     }
-    if password != password_confirm {
-        return Err(AppError::Invalid(
-            "The two passwords are not the same.".into(),
-        ));
-    }
-    accounts::check_password_strength(
+    let password_hash = accounts::choose_password(
         &password,
+        &password_confirm,
         &[&email, organisation_name, subdomain.as_str(), contact_name],
     )?;
-    let password_hash = accounts::hash_password(&password)?;
     let (session, session_hash) = accounts::new_token();
     let outcome = ctx
         .store

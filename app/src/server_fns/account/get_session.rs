@@ -7,14 +7,21 @@ use crate::error::AppError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSummary {
     pub email: String,
+    /// A member of at least one organisation (the header links the portal).
+    pub member: bool,
 }
 
 /// The signed-in person of this request, or `None` for a visitor.
 #[server(endpoint = "account/get_session")]
 pub async fn get_session() -> Result<Option<SessionSummary>, AppError> {
-    use crate::ssr::auth;
+    use crate::ssr::{auth, context};
 
-    Ok(auth::current_user()
-        .await?
-        .map(|user| SessionSummary { email: user.email }))
+    let Some(user) = auth::current_user().await? else {
+        return Ok(None);
+    };
+    let member = !context()?.store.memberships(user.user_id).await?.is_empty();
+    Ok(Some(SessionSummary {
+        email: user.email,
+        member,
+    }))
 }

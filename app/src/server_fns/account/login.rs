@@ -99,6 +99,6 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         })
         .await?;
     auth::set_session_cookie(&session, ctx.https());
-    leptos_axum::redirect("/portal");
+    leptos_axum::redirect(auth::landing(user.id).await?);
     Ok(())
 }

@@ -34,13 +34,9 @@ pub async fn accept_invite(
             "Enter your name (at most 200 characters).".into(),
         ));
     }
-    if password != password_confirm {
-        return Err(AppError::Invalid(
-            "The two passwords are not the same.".into(),
-        ));
-    }
-    accounts::check_password_strength(
+    let password_hash = accounts::choose_password(
         &password,
+        &password_confirm,
         &[
             &invitation.email,
             display_name,
@@ -48,7 +44,6 @@ pub async fn accept_invite(
             &invitation.subdomain,
         ],
     )?;
-    let password_hash = accounts::hash_password(&password)?;
     let (session, session_hash) = accounts::new_token();
     let replacing = auth::session_token().map(|t| accounts::token_hash(&t));
     let user_agent = auth::user_agent();

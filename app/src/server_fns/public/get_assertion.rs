@@ -11,6 +11,9 @@ pub struct AssertionView {
     /// The issuer's reason, when it is revoked and they gave one.
     pub revocation_reason: Option<String>,
     pub page_url: String,
+    /// The oEmbed endpoint for this page, when the holder made the badge
+    /// public (only then is it embeddable).
+    pub oembed_url: Option<String>,
     pub badge_name: String,
     pub badge_description: String,
     pub criteria_narrative: Option<String>,
@@ -18,6 +21,8 @@ pub struct AssertionView {
     /// The criteria's Markdown rendered and sanitised (`laurel::markdown`).
     pub criteria_html: Option<String>,
     pub image_url: String,
+    /// The 1200×630 link-preview picture (`og:image`).
+    pub share_image_url: String,
     pub issuer_name: String,
     pub issuer_url: String,
     pub recipient_masked: String,
@@ -46,14 +51,18 @@ pub struct ShareView {
 }
 
 impl ShareView {
-    pub fn new(c: &laurel::share::Certification<'_>) -> Self {
-        use laurel::share;
-        let text = format!("I earned “{}” from {}", c.name, c.organisation_name);
+    /// The share links go through `share_link(channel)` (Laurel's
+    /// counting redirect); the copy boxes hold LinkedIn's fields.
+    pub fn new(
+        c: &laurel::share::Certification<'_>,
+        share_link: impl Fn(laurel::ShareChannel) -> String,
+    ) -> Self {
+        use laurel::ShareChannel as C;
         Self {
-            linkedin: c.linkedin_url(),
-            x: share::x_intent(&text, c.cert_url),
-            facebook: share::facebook_sharer(c.cert_url),
-            email: share::mailto(&text, &format!("{text}: {}", c.cert_url)),
+            linkedin: share_link(C::Linkedin),
+            x: share_link(C::X),
+            facebook: share_link(C::Facebook),
+            email: share_link(C::Email),
             fields: c
                 .fields()
                 .into_iter()
@@ -99,15 +108,28 @@ pub async fn get_assertion(
     let status = laurel::BadgeStatus::at(a.revoked_at, a.expires_at, chrono::Utc::now());
     let date = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %B %Y").to_string();
     let page_url = urls.assertion(&a.slug);
-    let share = ShareView::new(&laurel::share::Certification {
-        name: &class.name,
-        organisation_name: &org.name,
-        organisation_id: None,
-        issued: a.issued_on.date_naive(),
-        expires: a.expires_at.map(|e| e.date_naive()),
-        cert_url: &page_url,
-        cert_id: &a.slug,
-    });
+    let oembed_url = ctx
+        .store
+        .badge_is_public(a.id)
+        .await?
+        .then(|| laurel_service::embed::oembed_url(&ctx, &page_url));
+    let share = ShareView::new(
+        &laurel::share::Certification {
+            name: &class.name,
+            organisation_name: &org.name,
+            organisation_id: None,
+            issued: a.issued_on.date_naive(),
+            expires: a.expires_at.map(|e| e.date_naive()),
+            cert_url: &page_url,
+            cert_id: &a.slug,
+        },
+        |channel| urls.share(&a.slug, channel),
+    );
+    // A view of the verification page, for the issuer's analytics (nothing
+    // about the visitor is kept).
+    ctx.store
+        .record_event(org.id, a.id, laurel::BadgeEventKind::View, None)
+        .await?;
     Ok(Some(AssertionView {
         share,
         criteria_html: class
@@ -121,11 +143,13 @@ pub async fn get_assertion(
             .clone()
             .filter(|_| a.revoked_at.is_some()),
         page_url,
+        oembed_url,
         badge_name: class.name.clone(),
         badge_description: class.description.clone(),
         criteria_narrative: class.criteria_narrative.clone(),
         criteria_url: class.criteria_url.clone(),
         image_url: urls.badge_image(&class.slug),
+        share_image_url: ctx.share_image(&org.subdomain, &org.name, &class.slug),
         issuer_name: org.name.clone(),
         issuer_url: urls.home(),
         recipient_masked: mask_email(&a.recipient_email),

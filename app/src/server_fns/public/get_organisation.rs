@@ -14,6 +14,19 @@ pub struct OrganisationView {
     pub image_url: Option<String>,
     /// `(network, link text, URL)` of the links its owners made visible.
     pub links: Vec<(String, String, Option<String>)>,
+    /// The badges it has awarded (each badge class with at least one
+    /// badge issued), by name.
+    pub badges: Vec<OrgBadge>,
+}
+
+/// A badge class on the organisation's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgBadge {
+    pub name: String,
+    pub description: String,
+    pub image_url: String,
+    /// Its Open Badges BadgeClass document.
+    pub url: String,
 }
 
 /// Looks an organisation up by its subdomain. `None` when the subdomain is not
@@ -46,7 +59,20 @@ pub async fn get_organisation(subdomain: String) -> Result<Option<OrganisationVi
     if p.wechat_visible && !p.wechat_id.is_empty() {
         links.push(("WeChat".to_owned(), p.wechat_id.clone(), None));
     }
+    let badges = ctx
+        .store
+        .badge_classes_in_use(o.id)
+        .await?
+        .into_iter()
+        .map(|c| OrgBadge {
+            image_url: urls.badge_image(&c.slug),
+            url: urls.badge(&c.slug),
+            name: c.name,
+            description: c.description,
+        })
+        .collect();
     Ok(Some(OrganisationView {
+        badges,
         image_url: p.image_type.as_ref().map(|_| urls.image()),
         public_url: urls.home(),
         subdomain: o.subdomain,

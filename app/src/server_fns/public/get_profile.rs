@@ -9,6 +9,8 @@ pub struct ProfileBadge {
     pub badge: String,
     pub issuer: String,
     pub image_url: String,
+    /// The badge's 1200×630 link-preview picture.
+    pub share_image_url: String,
     pub verify_url: String,
     pub issued_on: String,
 }
@@ -22,6 +24,18 @@ pub struct ProfileView {
     /// The profile's absolute URL (`og:url`).
     pub url: String,
     pub badges: Vec<ProfileBadge>,
+    /// The public collections.
+    pub collections: Vec<CollectionLink>,
+}
+
+/// A public collection on a holder's profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionLink {
+    pub name: String,
+    /// Its page's path.
+    pub href: String,
+    /// How many public badges it shows.
+    pub badge_count: i64,
 }
 
 /// A holder's public profile; `None` (the page answers 404) when the handle
@@ -36,24 +50,41 @@ pub async fn get_profile(handle: String) -> Result<Option<ProfileView>, AppError
     let Some((profile, badges)) = ctx.store.public_profile(handle.as_str()).await? else {
         return Ok(None);
     };
-    let badges = badges
+    let badges = badges.into_iter().map(|b| profile_badge(&ctx, b)).collect();
+    let collections = ctx
+        .store
+        .public_collections(profile.user_id)
+        .await?
         .into_iter()
-        .map(|b| {
-            let urls = ctx.urls(&b.subdomain);
-            ProfileBadge {
-                image_url: urls.badge_image(&b.badge_class_slug),
-                verify_url: urls.assertion(&b.slug),
-                issued_on: b.issued_on.format("%Y-%m-%d").to_string(),
-                badge: b.badge_name,
-                issuer: b.organisation_name,
-            }
+        .map(|c| CollectionLink {
+            href: crate::paths::collection_page(&profile.handle, &c.public_id),
+            name: c.name,
+            badge_count: c.badge_count,
         })
         .collect();
     Ok(Some(ProfileView {
+        collections,
         url: ctx.site().profile(&profile.handle),
         handle: profile.handle,
         display_name: profile.display_name,
         summary: profile.summary,
         badges,
     }))
+}
+
+/// A badge as public pages show it (profile, collection).
+#[cfg(feature = "ssr")]
+pub(crate) fn profile_badge(
+    ctx: &laurel_service::ServerContext,
+    b: laurel_store::WalletBadge,
+) -> ProfileBadge {
+    let urls = ctx.urls(&b.subdomain);
+    ProfileBadge {
+        image_url: urls.badge_image(&b.badge_class_slug),
+        share_image_url: ctx.share_image(&b.subdomain, &b.organisation_name, &b.badge_class_slug),
+        verify_url: urls.assertion(&b.slug),
+        issued_on: b.issued_on.format("%Y-%m-%d").to_string(),
+        badge: b.badge_name,
+        issuer: b.organisation_name,
+    }
 }

@@ -1,7 +1,11 @@
 //! What visitors see: an organisation's public page, a holder's public
-//! profile and a badge's verification page.
+//! profile and collections, a badge's verification page and the public verifier (any Open
+//! Badge, no account).
 //! Each file holds one server function, answered at `/api/public/<file name>`.
 
 pub mod get_assertion;
 pub mod get_organisation;
 pub mod get_profile;
+pub mod get_public_collection;
+pub mod get_report;
+pub mod verify_badge;

@@ -31,13 +31,8 @@ pub async fn reset_password(
             TokenProblem::Unknown.message().to_owned(),
         ));
     };
-    if password != password_confirm {
-        return Err(AppError::Invalid(
-            "The two passwords are not the same.".into(),
-        ));
-    }
-    accounts::check_password_strength(&password, &[&email, &user.display_name])?;
-    let password_hash = accounts::hash_password(&password)?;
+    let password_hash =
+        accounts::choose_password(&password, &password_confirm, &[&email, &user.display_name])?;
     if let Err(problem) = ctx
         .store
         .reset_password(&token_hash, &password_hash, &ip)

@@ -85,6 +85,6 @@ pub async fn verify_login_code(code: String) -> Result<(), AppError> {
         .await?;
     auth::clear_challenge_cookie(ctx.https());
     auth::set_session_cookie(&session, ctx.https());
-    leptos_axum::redirect("/portal");
+    leptos_axum::redirect(auth::landing(user_id).await?);
     Ok(())
 }

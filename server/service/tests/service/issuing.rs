@@ -49,6 +49,7 @@ pub fn ctx(store: &Store) -> ServerContext {
         master_key: Arc::new(MasterKey::generate()),
         trust_forwarded_for: false,
         base_domain: None,
+        fetcher: laurel_service::fetch::HttpFetcher::new(false),
     }
 }
 

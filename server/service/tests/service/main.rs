@@ -1,8 +1,10 @@
 //! The services' integration suites, one test binary (fewer binaries link
-//! faster): the job queue and worker, issuing and batches, second factors
+//! faster): the job queue and worker, issuing and batches, holder accounts
+//! and verifier reports, second factors
 //! and passwords — each scenario against a real SQLite file and a real
 //! PostgreSQL database, fresh for each test and dropped afterwards.
 
+mod holders;
 mod issuing;
 mod jobs;
 mod mfa;
