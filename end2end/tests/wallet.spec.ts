@@ -198,3 +198,45 @@ test("the demo holder's profile lists the public badge and not the private one, 
   expect(verify!.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Open Source Contributor');
 });
+
+test('the wallet filters (search, status, issuer), sorts and changes all shown badges at once', async ({ page }, info) => {
+  await ownAddress(page);
+  const { email, subdomain } = await signUp(page, info);
+  for (const name of ['Gamma Badge', 'Alpha Badge', 'Beta Badge']) {
+    const id = await newTemplate(page, subdomain, { name, image: `${F}/badge-200.png` });
+    await issueTo(page, subdomain, id, email);
+  }
+  // Beta is revoked.
+  await page.goto(`/portal/${subdomain}/badges`);
+  await page.getByTestId('register').locator('tr', { hasText: 'Beta Badge' }).getByRole('link').first().click();
+  await page.getByLabel('Reason (shown to verifiers)').fill('Mistake');
+  await page.getByLabel('I understand that a revoked badge cannot be restored.').check();
+  await page.getByRole('button', { name: 'Revoke badge' }).click();
+  await expect(page.getByTestId('badge-status')).toHaveText('revoked');
+
+  const names = () => page.getByTestId('wallet-item').locator('h2').allTextContents();
+  await page.goto('/wallet');
+  await expect(page.getByTestId('wallet-count')).toHaveText('3 of 3 badge(s)');
+  expect(await names()).toEqual(['Beta Badge', 'Alpha Badge', 'Gamma Badge']);
+  const filter = page.getByTestId('wallet-filter');
+  await filter.getByLabel('Sort').selectOption('name');
+  await filter.getByRole('button', { name: 'Show' }).click();
+  expect(await names()).toEqual(['Alpha Badge', 'Beta Badge', 'Gamma Badge']);
+  await filter.getByLabel('Search').fill('bet');
+  await filter.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByTestId('wallet-count')).toHaveText('1 of 3 badge(s)');
+  expect(await names()).toEqual(['Beta Badge']);
+  await page.goto('/wallet?status=revoked');
+  expect(await names()).toEqual(['Beta Badge']);
+  await page.goto('/wallet?issuer=Nobody');
+  await expect(page.getByTestId('wallet-count')).toHaveText('0 of 3 badge(s)');
+
+  // Bulk: every valid badge public at once; the revoked one stays private.
+  await page.goto('/wallet?status=valid');
+  await page.getByRole('button', { name: 'Make all public' }).click();
+  await page.goto('/wallet?sort=name');
+  await expect(page.getByTestId('visibility')).toHaveText(['Public', 'Private', 'Public']);
+  await page.getByRole('button', { name: 'Make all private' }).click();
+  await page.goto('/wallet');
+  await expect(page.getByTestId('visibility')).toHaveText(['Private', 'Private', 'Private']);
+});

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{url_error, ActionError, Field};
 use crate::components::portal::{error_of, loaded};
-use crate::components::style::{BUTTON, CARD, INPUT, LABEL, NOTICE, SECONDARY};
+use crate::components::style::{BUTTON, CARD, INPUT, INPUT_INLINE, LABEL, NOTICE, SECONDARY};
 use crate::paths::profile_page;
 use crate::server_fns::wallet::add_address::AddAddress;
 use crate::server_fns::wallet::check_import::CheckImport;
@@ -19,18 +19,36 @@ use crate::server_fns::wallet::confirm_address::ConfirmAddress;
 use crate::server_fns::wallet::create_collection::CreateCollection;
 use crate::server_fns::wallet::export_data::ExportData;
 use crate::server_fns::wallet::get_wallet::{
-    get_wallet, AddressItem, CollectionSummary, ImportItem, ProfileSettings, WalletItem, WalletView,
+    get_wallet, AddressItem, CollectionSummary, ImportItem, ProfileSettings, WalletFilter,
+    WalletItem, WalletView,
 };
 use crate::server_fns::wallet::import_badge::ImportBadge;
 use crate::server_fns::wallet::remove_address::RemoveAddress;
 use crate::server_fns::wallet::remove_import::RemoveImport;
 use crate::server_fns::wallet::save_profile::SaveProfile;
 use crate::server_fns::wallet::set_visibility::SetVisibility;
+use crate::server_fns::wallet::set_visibility_all::SetVisibilityAll;
 
-/// `/wallet`: the signed-in holder's badges and profile.
+/// `/wallet`: the signed-in holder's badges and profile. The badge list's
+/// filter is the query string (`?q=&status=&issuer=&sort=&page=`), set by a
+/// plain GET form.
 #[component]
 pub fn WalletPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_wallet());
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            let get = |k: &str| q.get(k).unwrap_or_default();
+            WalletFilter {
+                q: get("q"),
+                status: get("status"),
+                issuer: get("issuer"),
+                sort: get("sort"),
+                page: get("page").parse().unwrap_or(1),
+            }
+        },
+        get_wallet,
+    );
     view! {
         <Title text="Your wallet" />
         {loaded(data, move |v| view! { <Wallet v /> })}
@@ -59,13 +77,19 @@ fn Wallet(v: WalletView) -> impl IntoView {
             </header>
             {saved.then(|| view! { <p role="status" class=NOTICE>"Profile saved."</p> })}
             <ActionError error=error_of(visibility.value()) />
-            {if v.badges.is_empty() {
+            {if v.total == 0 {
                 view! { <p class=NOTICE>"No badges yet. Badges issued to your address appear here."</p> }.into_any()
             } else {
                 view! {
+                    <Filters filter=v.filter.clone() issuers=v.issuers.clone() />
+                    <p class="text-sm text-stone-600" data-testid="wallet-count">
+                        {format!("{} of {} badge(s)", v.matching, v.total)}
+                    </p>
                     <ul class="grid gap-4 sm:grid-cols-2" data-testid="wallet">
                         {v.badges.into_iter().map(|b| view! { <Item b visibility /> }).collect_view()}
                     </ul>
+                    <Pages filter=v.filter.clone() pages=v.pages previous=v.previous_page.clone() next=v.next_page.clone() />
+                    <Bulk filter=v.filter.clone() matching=v.matching />
                 }.into_any()
             }}
             <Addresses addresses=v.addresses />
@@ -81,6 +105,103 @@ fn Wallet(v: WalletView) -> impl IntoView {
                 <p class="text-sm"><a href="/account/delete" class="underline">"Delete my account"</a></p>
             </section>
         </section>
+    }
+}
+
+/// The badge list's filter: a plain GET form (search, status, issuer, sort).
+#[component]
+fn Filters(filter: WalletFilter, issuers: Vec<String>) -> impl IntoView {
+    let option = |value: &'static str, label: &'static str, current: &str| {
+        let selected = value == current;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    view! {
+        <form method="get" action=crate::paths::WALLET class="flex flex-wrap items-end gap-3" role="search" data-testid="wallet-filter">
+            <div>
+                <label for="wallet-q" class=LABEL>"Search"</label>
+                <input id="wallet-q" name="q" type="search" value=filter.q.clone() class=INPUT_INLINE />
+            </div>
+            <div>
+                <label for="wallet-status" class=LABEL>"Status"</label>
+                <select id="wallet-status" name="status" class=INPUT_INLINE>
+                    {option("", "All", &filter.status)}
+                    {option("valid", "Valid", &filter.status)}
+                    {option("expired", "Expired", &filter.status)}
+                    {option("revoked", "Revoked", &filter.status)}
+                </select>
+            </div>
+            <div>
+                <label for="wallet-issuer" class=LABEL>"Issuer"</label>
+                <select id="wallet-issuer" name="issuer" class=INPUT_INLINE>
+                    <option value="" selected=filter.issuer.is_empty()>"All"</option>
+                    {issuers.into_iter().map(|i| {
+                        let selected = i == filter.issuer;
+                        let label = i.clone();
+                        view! { <option value=i selected=selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="wallet-sort" class=LABEL>"Sort"</label>
+                <select id="wallet-sort" name="sort" class=INPUT_INLINE>
+                    {option("", "Newest first", &filter.sort)}
+                    {option("name", "Name", &filter.sort)}
+                </select>
+            </div>
+            <button type="submit" class=SECONDARY>"Show"</button>
+        </form>
+    }
+}
+
+/// The wallet's page links (made by the server, keeping the filter).
+#[component]
+fn Pages(
+    filter: WalletFilter,
+    pages: u32,
+    previous: Option<String>,
+    next: Option<String>,
+) -> impl IntoView {
+    let page = filter.page;
+    (pages > 1).then(|| {
+        view! {
+            <nav aria-label="Wallet pages" class="flex gap-4 text-sm" data-testid="wallet-pages">
+                {previous.map(|href| view! { <a href=href class="underline">"Previous page"</a> })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {next.map(|href| view! { <a href=href class="underline">"Next page"</a> })}
+            </nav>
+        }
+    })
+}
+
+/// The bulk change: every badge the filter shows, public or private.
+#[component]
+fn Bulk(filter: WalletFilter, matching: usize) -> impl IntoView {
+    let action = ServerAction::<SetVisibilityAll>::new();
+    view! {
+        <section class="flex flex-wrap items-center gap-2 text-sm" aria-label="Change them all">
+            <span>{format!("All {matching} shown:")}</span>
+            <BulkForm action filter=filter.clone() public="true" label="Make all public" />
+            <BulkForm action filter=filter.clone() public="false" label="Make all private" />
+            <ActionError error=error_of(action.value()) />
+        </section>
+    }
+}
+
+#[component]
+fn BulkForm(
+    action: ServerAction<SetVisibilityAll>,
+    filter: WalletFilter,
+    public: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <ActionForm action>
+            <input type="hidden" name="q" value=filter.q />
+            <input type="hidden" name="status" value=filter.status />
+            <input type="hidden" name="issuer" value=filter.issuer />
+            <input type="hidden" name="public" value=public />
+            <button type="submit" class=SECONDARY>{label}</button>
+        </ActionForm>
     }
 }
 

@@ -4,6 +4,49 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+/// What the wallet's badge list shows: a search, a status, an issuer, a
+/// sort order and a page, from the page's query string (a plain GET form).
+/// Empty fields mean "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletFilter {
+    #[serde(default)]
+    pub q: String,
+    /// `valid`, `expired` or `revoked`.
+    #[serde(default)]
+    pub status: String,
+    /// An issuer's name, exactly.
+    #[serde(default)]
+    pub issuer: String,
+    /// `name`, or the newest first.
+    #[serde(default)]
+    pub sort: String,
+    /// From 1.
+    #[serde(default)]
+    pub page: u32,
+}
+
+/// Badges per wallet page.
+pub const WALLET_PAGE: usize = 24;
+
+/// The status word of the wallet's filter for a badge status.
+pub fn status_word(status: BadgeStatus) -> &'static str {
+    match status {
+        BadgeStatus::Active => "valid",
+        BadgeStatus::Expired => "expired",
+        BadgeStatus::Revoked => "revoked",
+    }
+}
+
+impl WalletFilter {
+    /// Whether a badge is shown under this filter.
+    pub fn matches(&self, badge: &str, issuer: &str, status: BadgeStatus) -> bool {
+        let q = self.q.trim().to_lowercase();
+        (q.is_empty() || badge.to_lowercase().contains(&q) || issuer.to_lowercase().contains(&q))
+            && (self.status.is_empty() || self.status == status_word(status))
+            && (self.issuer.is_empty() || self.issuer == issuer)
+    }
+}
+
 /// One badge in the wallet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WalletItem {
@@ -71,7 +114,19 @@ pub struct ProfileSettings {
 pub struct WalletView {
     pub email: String,
     pub profile: ProfileSettings,
+    /// The badges the filter shows, this page of them.
     pub badges: Vec<WalletItem>,
+    /// How many badges the wallet holds, and how many the filter shows.
+    pub total: usize,
+    pub matching: usize,
+    /// The filter as applied (its page clamped to the pages there are).
+    pub filter: WalletFilter,
+    pub pages: u32,
+    /// The links to the previous and next pages, when there are.
+    pub previous_page: Option<String>,
+    pub next_page: Option<String>,
+    /// Every issuer in the wallet, for the filter.
+    pub issuers: Vec<String>,
     pub imports: Vec<ImportItem>,
     pub collections: Vec<CollectionSummary>,
     pub addresses: Vec<AddressItem>,
@@ -81,17 +136,42 @@ pub struct WalletView {
 /// whether it is public, the badges they imported, their collections and
 /// their profile settings.
 #[server(endpoint = "wallet/get_wallet")]
-pub async fn get_wallet() -> Result<WalletView, AppError> {
+pub async fn get_wallet(#[server(default)] filter: WalletFilter) -> Result<WalletView, AppError> {
     use crate::ssr::{auth, context};
 
     let user = auth::require_user().await?;
     let ctx = context()?;
     let now = chrono::Utc::now();
-    let badges = ctx
-        .store
-        .wallet(user.user_id)
-        .await?
+    let all = ctx.store.wallet(user.user_id).await?;
+    let total = all.len();
+    let mut issuers: Vec<String> = all.iter().map(|b| b.organisation_name.clone()).collect();
+    issuers.sort();
+    issuers.dedup();
+    let mut chosen: Vec<_> = all
         .into_iter()
+        .filter(|b| {
+            filter.matches(
+                &b.badge_name,
+                &b.organisation_name,
+                BadgeStatus::at(b.revoked_at, b.expires_at, now),
+            )
+        })
+        .collect();
+    if filter.sort == "name" {
+        chosen.sort_by(|a, b| {
+            a.badge_name
+                .to_lowercase()
+                .cmp(&b.badge_name.to_lowercase())
+        });
+    }
+    let matching = chosen.len();
+    let pages = matching.div_ceil(WALLET_PAGE).max(1) as u32;
+    let mut filter = filter;
+    filter.page = filter.page.clamp(1, pages);
+    let badges = chosen
+        .into_iter()
+        .skip((filter.page as usize - 1) * WALLET_PAGE)
+        .take(WALLET_PAGE)
         .map(|b| {
             let urls = ctx.urls(&b.subdomain);
             let verify_url = urls.assertion(&b.slug);
@@ -180,7 +260,31 @@ pub async fn get_wallet() -> Result<WalletView, AppError> {
                 verified: e.verified_at.is_some(),
             }),
     );
+    let page_link = |page: u32| {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &filter.q),
+            ("status", &filter.status),
+            ("issuer", &filter.issuer),
+            ("sort", &filter.sort),
+        ] {
+            if !v.is_empty() {
+                query.append_pair(k, v);
+            }
+        }
+        query.append_pair("page", &page.to_string());
+        format!("{}?{}", crate::paths::WALLET, query.finish())
+    };
+    let previous_page = (filter.page > 1).then(|| page_link(filter.page - 1));
+    let next_page = (filter.page < pages).then(|| page_link(filter.page + 1));
     Ok(WalletView {
+        total,
+        matching,
+        previous_page,
+        next_page,
+        filter,
+        pages,
+        issuers,
         addresses,
         email: user.email,
         profile,

@@ -19,3 +19,4 @@ pub mod remove_import;
 pub mod save_collection;
 pub mod save_profile;
 pub mod set_visibility;
+pub mod set_visibility_all;
