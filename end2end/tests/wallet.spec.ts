@@ -170,6 +170,14 @@ test('the wallet asks visitors to sign in; an unknown profile is 404', async ({ 
     ['wallet/get_wallet', {}],
     ['wallet/set_visibility', { slug: 'anything', public: 'true' }],
     ['wallet/save_profile', { handle: 'anonymous', display_name: 'Anon', summary: '', public: 'on' }],
+    ['wallet/set_visibility_all', { public: 'true' }],
+    ['wallet/add_address', { email: 'someone@example.org' }],
+    ['wallet/confirm_address', { token: 'anything' }],
+    ['wallet/remove_address', { email: 'someone@example.org' }],
+    ['wallet/create_collection', { name: 'Anon' }],
+    ['wallet/get_collection', { public_id: 'anything' }],
+    ['wallet/check_import', { public_id: 'anything' }],
+    ['account/delete_account', { password: 'anything', confirm: 'yes' }],
   ] as const) {
     const res = await page.request.post(`/api/${fn}`, { headers, form, maxRedirects: 0 });
     expect(res.status(), fn).toBe(401);
