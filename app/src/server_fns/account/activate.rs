@@ -15,22 +15,16 @@ pub async fn activate(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
+    use super::check_signup_token::signup_link;
+    use super::request_signup::SignupKind;
     use crate::ssr::{auth, context};
     use laurel_service::accounts;
-    use laurel_store::{Activation, TokenPurpose};
+    use laurel_store::Activation;
 
     let ctx = context()?;
     let ip = auth::client_ip();
     accounts::rate_limit(&ctx.store, &format!("activate:ip:{ip}"), 20, 3600).await?;
-    let token_hash = accounts::token_hash(&token);
-    let email = match ctx
-        .store
-        .usable_token(TokenPurpose::Signup, &token_hash)
-        .await?
-    {
-        Ok(t) => t.email,
-        Err(problem) => return Err(problem.into()),
-    };
+    let (token_hash, email) = signup_link(&ctx, SignupKind::Issuer, &token).await?;
     let organisation_name = organisation_name.trim();
     if organisation_name.is_empty() || organisation_name.chars().count() > 200 {
         return Err(AppError::Invalid(

@@ -12,22 +12,15 @@ pub async fn activate_holder(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
+    use super::check_signup_token::signup_link;
+    use super::request_signup::SignupKind;
     use crate::ssr::{auth, context};
     use laurel_service::accounts;
-    use laurel_store::TokenPurpose;
 
     let ctx = context()?;
     let ip = auth::client_ip();
     accounts::rate_limit(&ctx.store, &format!("activate:ip:{ip}"), 20, 3600).await?;
-    let token_hash = accounts::token_hash(&token);
-    let email = match ctx
-        .store
-        .usable_token(TokenPurpose::Holder, &token_hash)
-        .await?
-    {
-        Ok(t) => t.email,
-        Err(problem) => return Err(problem.into()),
-    };
+    let (token_hash, email) = signup_link(&ctx, SignupKind::Holder, &token).await?;
     let new = NewHolder::from_form(&email, &display_name, &password, &password_confirm, &ip)?;
     if let Err(problem) = ctx
         .store

@@ -80,6 +80,18 @@ fn signup<'a>(session: &'a str) -> HolderSignup<'a> {
     }
 }
 
+/// A holder's account for `email`, made through the sign-up link
+/// (`t-{name}`), signed in with the session `s-{name}`.
+async fn holder(store: &Store, email: &str, name: &str) -> laurel_store::User {
+    let token = format!("t-{name}");
+    holder_token(store, email, &token, Duration::hours(1)).await;
+    store
+        .activate_holder(&token, &signup(&format!("s-{name}")))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 async fn holder_token(store: &Store, email: &str, token: &str, ttl: Duration) {
     store
         .create_email_token(
@@ -300,18 +312,8 @@ fn new_import<'a>(public_id: &'a str, user_id: i64, fingerprint: &'a str) -> New
 }
 
 async fn imports(store: &Store) {
-    holder_token(store, "ann@example.com", "t-ann", Duration::hours(1)).await;
-    holder_token(store, "ben@example.com", "t-ben", Duration::hours(1)).await;
-    let ann = store
-        .activate_holder("t-ann", &signup("s-ann"))
-        .await
-        .unwrap()
-        .unwrap();
-    let ben = store
-        .activate_holder("t-ben", &signup("s-ben"))
-        .await
-        .unwrap()
-        .unwrap();
+    let ann = holder(store, "ann@example.com", "ann").await;
+    let ben = holder(store, "ben@example.com", "ben").await;
 
     let row = store
         .insert_import(&new_import("imp-a1", ann.id, "fp-1"))
@@ -388,18 +390,8 @@ async fn collections(store: &Store) {
         &["cat@example.com", "cat@example.com", "dan@example.com"],
     )
     .await;
-    holder_token(store, "cat@example.com", "t-cat", Duration::hours(1)).await;
-    holder_token(store, "dan@example.com", "t-dan", Duration::hours(1)).await;
-    let cat = store
-        .activate_holder("t-cat", &signup("s-cat"))
-        .await
-        .unwrap()
-        .unwrap();
-    let dan = store
-        .activate_holder("t-dan", &signup("s-dan"))
-        .await
-        .unwrap()
-        .unwrap();
+    let cat = holder(store, "cat@example.com", "cat").await;
+    let dan = holder(store, "dan@example.com", "dan").await;
     store
         .create_collection(cat.id, "c-cat", fields(false))
         .await
@@ -581,18 +573,8 @@ async fn addresses(store: &Store) {
         &["eva@example.com", "eva@work.example", "eva@work.example"],
     )
     .await;
-    holder_token(store, "eva@example.com", "t-eva", Duration::hours(1)).await;
-    holder_token(store, "fox@example.com", "t-fox", Duration::hours(1)).await;
-    let eva = store
-        .activate_holder("t-eva", &signup("s-eva"))
-        .await
-        .unwrap()
-        .unwrap();
-    let fox = store
-        .activate_holder("t-fox", &signup("s-fox"))
-        .await
-        .unwrap()
-        .unwrap();
+    let eva = holder(store, "eva@example.com", "eva").await;
+    let fox = holder(store, "fox@example.com", "fox").await;
     let token = |email: &str, hash: &str| {
         let (store, email, hash) = (store.clone(), email.to_owned(), hash.to_owned());
         async move {
@@ -805,12 +787,7 @@ async fn export_and_delete(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    holder_token(store, "gil@example.com", "t-gil", Duration::hours(1)).await;
-    let gil = store
-        .activate_holder("t-gil", &signup("s-gil"))
-        .await
-        .unwrap()
-        .unwrap();
+    let gil = holder(store, "gil@example.com", "gil").await;
     store
         .save_holder_profile(
             gil.id,
@@ -882,12 +859,7 @@ async fn export_and_delete(store: &Store) {
     assert!(png.starts_with(b"\x89PNG"), "a baked PNG");
 
     // Deleting: refused for the last privileged member of an organisation.
-    holder_token(store, "boss@example.com", "t-boss", Duration::hours(1)).await;
-    let boss = store
-        .activate_holder("t-boss", &signup("s-boss"))
-        .await
-        .unwrap()
-        .unwrap();
+    let boss = holder(store, "boss@example.com", "boss").await;
     sqlx_add_privileged(store, o.id, boss.id).await;
     assert_eq!(
         store.delete_account(boss.id).await.unwrap(),
