@@ -1,5 +1,5 @@
 # The two commands (see README.md). Both install what they need first.
-.PHONY: run test check test-core test-store test-sqlite e2e
+.PHONY: run test check test-core test-store test-sqlite e2e bench
 run:
 	./scripts/run.sh
 test:
@@ -24,3 +24,11 @@ test-sqlite:
 # Playwright against the site already built by `cargo leptos build --release`.
 e2e:
 	cd end2end && npx playwright test
+
+# The benchmarks and load runs (minutes; not part of `make test`): the core's
+# criterion benches, the public profile under 64 connections on SQLite and
+# PostgreSQL, and a 100,000-row CSV batch. Their figures are in README.md.
+bench:
+	cargo bench -p laurel --locked
+	cargo bench -p laurel-server --bench profile --locked
+	cargo bench -p laurel-service --bench batch --locked

@@ -47,6 +47,8 @@ pub enum ParseError {
     HandleReserved(String),
     #[error("A WeChat ID has 6–20 letters, digits, underscores or hyphens and starts with a letter (got “{0}”).")]
     WechatId(String),
+    #[error("A LinkedIn company ID is the number in the company page's admin address, 1–20 digits (got “{0}”).")]
+    LinkedinOrgId(String),
 }
 
 /// The social networks an organisation may link from its public profile.
@@ -114,6 +116,95 @@ pub fn parse_wechat_id(input: &str) -> Result<String, ParseError> {
         Ok(id.to_owned())
     } else {
         Err(ParseError::WechatId(id.chars().take(40).collect()))
+    }
+}
+
+/// A LinkedIn company ID (the number LinkedIn's add-to-profile link takes as
+/// `organizationId`). Empty input is `Ok("")`: the ID is optional.
+pub fn parse_linkedin_org_id(input: &str) -> Result<String, ParseError> {
+    let id = input.trim();
+    if id.is_empty() || ((1..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())) {
+        Ok(id.to_owned())
+    } else {
+        Err(ParseError::LinkedinOrgId(id.chars().take(40).collect()))
+    }
+}
+
+/// The social links of a public profile — an organisation's or a holder's —
+/// each with its own "visible" toggle. One shape for both: both forms check
+/// it with [`SocialLinks::checked`] and both pages show
+/// [`SocialLinks::visible`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocialLinks {
+    pub linkedin_url: String,
+    pub linkedin_visible: bool,
+    pub facebook_url: String,
+    pub facebook_visible: bool,
+    pub twitter_url: String,
+    pub twitter_visible: bool,
+    pub wechat_id: String,
+    pub wechat_visible: bool,
+}
+
+/// One link a visitor sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisibleLink {
+    /// "LinkedIn", "Facebook", "X (Twitter)" or "WeChat".
+    pub network: String,
+    pub text: String,
+    /// `None` for WeChat, which has no public profile addresses.
+    pub url: Option<String>,
+}
+
+impl SocialLinks {
+    /// No links (for a `static`).
+    pub const NONE: SocialLinks = SocialLinks {
+        linkedin_url: String::new(),
+        linkedin_visible: false,
+        facebook_url: String::new(),
+        facebook_visible: false,
+        twitter_url: String::new(),
+        twitter_visible: false,
+        wechat_id: String::new(),
+        wechat_visible: false,
+    };
+
+    /// The links as typed, each checked and normalised ([`Social::parse_link`],
+    /// [`parse_wechat_id`]); the toggles are kept.
+    pub fn checked(self) -> Result<Self, ParseError> {
+        Ok(Self {
+            linkedin_url: Social::LinkedIn.parse_link(&self.linkedin_url)?,
+            facebook_url: Social::Facebook.parse_link(&self.facebook_url)?,
+            twitter_url: Social::Twitter.parse_link(&self.twitter_url)?,
+            wechat_id: parse_wechat_id(&self.wechat_id)?,
+            ..self
+        })
+    }
+
+    /// The links switched visible and not empty, in a fixed order.
+    pub fn visible(&self) -> Vec<VisibleLink> {
+        let mut out = Vec::new();
+        for (social, url, visible) in [
+            (Social::LinkedIn, &self.linkedin_url, self.linkedin_visible),
+            (Social::Facebook, &self.facebook_url, self.facebook_visible),
+            (Social::Twitter, &self.twitter_url, self.twitter_visible),
+        ] {
+            if visible && !url.is_empty() {
+                out.push(VisibleLink {
+                    network: social.hosts().0.to_owned(),
+                    text: url.clone(),
+                    url: Some(url.clone()),
+                });
+            }
+        }
+        if self.wechat_visible && !self.wechat_id.is_empty() {
+            out.push(VisibleLink {
+                network: "WeChat".to_owned(),
+                text: self.wechat_id.clone(),
+                url: None,
+            });
+        }
+        out
     }
 }
 
@@ -528,5 +619,48 @@ mod tests {
             );
         }
         assert!(Subdomain::parse("ac me").is_err());
+    }
+
+    #[test]
+    fn social_links_are_checked_and_only_visible_ones_shown() {
+        let typed = SocialLinks {
+            linkedin_url: " https://www.linkedin.com/in/ada ".into(),
+            linkedin_visible: true,
+            facebook_url: "https://facebook.com/ada".into(),
+            facebook_visible: false,
+            twitter_url: String::new(),
+            twitter_visible: true,
+            wechat_id: "ada_lovelace".into(),
+            wechat_visible: true,
+        };
+        let links = typed.checked().unwrap();
+        assert_eq!(links.linkedin_url, "https://www.linkedin.com/in/ada");
+        let shown = links.visible();
+        let networks: Vec<_> = shown.iter().map(|l| l.network.as_str()).collect();
+        // Facebook is hidden, the empty X link is not shown although ticked.
+        assert_eq!(networks, ["LinkedIn", "WeChat"]);
+        assert_eq!(shown[1].url, None);
+        let bad = SocialLinks {
+            twitter_url: "http://x.com/ada".into(),
+            ..SocialLinks::default()
+        };
+        assert!(matches!(bad.checked(), Err(ParseError::SocialUrl { .. })));
+        let bad = SocialLinks {
+            wechat_id: "1abc".into(),
+            ..SocialLinks::default()
+        };
+        assert!(matches!(bad.checked(), Err(ParseError::WechatId(_))));
+    }
+
+    #[test]
+    fn linkedin_company_ids_are_digits() {
+        assert_eq!(parse_linkedin_org_id(" 1337 ").unwrap(), "1337");
+        assert_eq!(parse_linkedin_org_id("").unwrap(), "");
+        for bad in ["acme", "12a", "123456789012345678901", "-5"] {
+            assert!(matches!(
+                parse_linkedin_org_id(bad),
+                Err(ParseError::LinkedinOrgId(_))
+            ));
+        }
     }
 }

@@ -27,7 +27,7 @@ pub mod template;
 pub mod verify;
 pub mod vocab;
 
-pub use domain::{Email, Handle, ParseError, PublicUrl, Subdomain};
+pub use domain::{Email, Handle, ParseError, PublicUrl, SocialLinks, Subdomain};
 pub use vocab::{
     AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus, ImportKind, RegisterSort, Role,
     RowStatus, ShareChannel,

@@ -47,6 +47,7 @@ use crate::pages::{
     verifier::{ReportPage, VerifierPage},
     verify::VerifyPage,
     wallet::{ConfirmAddressPage, WalletPage},
+    wallet_badge::{ImportPage, WalletBadgePage},
 };
 
 /// The HTML document around the application, rendered on the server only.
@@ -152,6 +153,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/wallet") view=WalletPage ssr=SsrMode::Async />
                         <Route path=path!("/wallet/collections/:id") view=CollectionEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/wallet/badges/:slug") view=WalletBadgePage ssr=SsrMode::Async />
+                        <Route path=path!("/wallet/imports/:id") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("/wallet/addresses/confirm") view=ConfirmAddressPage ssr=SsrMode::Async />
                         <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async />

@@ -36,6 +36,21 @@ pub fn wallet_badge(slug: &str) -> String {
     format!("{WALLET}#badge-{slug}")
 }
 
+/// One badge's own page in the signed-in holder's wallet.
+pub fn wallet_badge_page(slug: &str) -> String {
+    format!("{WALLET}/badges/{slug}")
+}
+
+/// One imported badge's own page in the signed-in holder's wallet.
+pub fn wallet_import_page(public_id: &str) -> String {
+    format!("{WALLET}/imports/{public_id}")
+}
+
+/// A holder's profile photo (served only while the profile is on).
+pub fn profile_photo(handle: &str) -> String {
+    format!("/u/{handle}/photo")
+}
+
 /// One imported badge in the signed-in holder's wallet (its card's anchor).
 pub fn wallet_import(public_id: &str) -> String {
     format!("{WALLET}#import-{public_id}")

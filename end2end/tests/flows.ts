@@ -77,7 +77,7 @@ export async function ownAddress(page: Page): Promise<string> {
 /** The test fixtures' folder (images, CSV files). */
 export const F = 'tests/fixtures';
 
-export type Design = { name: string; image: string; external?: string; criteria?: string };
+export type Design = { name: string; image: string; external?: string; criteria?: string; tags?: string };
 
 /** Fills the designer and saves; returns nothing (the caller checks). */
 export async function design(page: Page, d: Design) {
@@ -85,7 +85,7 @@ export async function design(page: Page, d: Design) {
   await page.getByLabel('Description').fill('Knows the basics.');
   await page.getByLabel('Criteria (Markdown)').fill(d.criteria ?? 'Pass the **exam**.');
   await page.getByLabel('Validity in years').fill('2');
-  await page.getByLabel('Tags (comma-separated)').fill('testing, basics');
+  await page.getByLabel('Tags (comma-separated)').fill(d.tags ?? 'testing, basics');
   if (d.external) await page.getByLabel('External template ID (optional)').fill(d.external);
   await page.getByLabel(/^(Image|New image)/).setInputFiles(d.image);
   await page.getByRole('button', { name: 'Save template' }).click();

@@ -177,6 +177,9 @@ test('the wallet asks visitors to sign in; an unknown profile is 404', async ({ 
     ['wallet/create_collection', { name: 'Anon' }],
     ['wallet/get_collection', { public_id: 'anything' }],
     ['wallet/check_import', { public_id: 'anything' }],
+    ['wallet/get_wallet_badge', { slug: 'anything' }],
+    ['wallet/get_import', { public_id: 'anything' }],
+    ['wallet/remove_photo', {}],
     ['account/delete_account', { password: 'anything', confirm: 'yes' }],
   ] as const) {
     const res = await page.request.post(`/api/${fn}`, { headers, form, maxRedirects: 0 });

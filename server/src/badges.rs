@@ -38,6 +38,9 @@ pub fn routes(page: PageRenderer) -> Router<AppState> {
     let assertion_page = page.clone();
     Router::new()
         .route("/oembed", get(oembed))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
+        .route("/u/{handle}/photo", get(holder_photo))
         .route("/o/{sub}/issuer", get(issuer))
         .route("/o/{sub}/image", get(organisation_image))
         .route("/o/{sub}/keys", get(jwks))
@@ -260,6 +263,71 @@ async fn organisation_image(
     Ok(res)
 }
 
+/// A holder's profile photo: to visitors while the profile is on, and
+/// always to its owner (their wallet shows it before the profile is on).
+/// Anyone else gets 404, as for everything under a profile that is off.
+async fn holder_photo(
+    State(ctx): State<ServerContext>,
+    Path(handle): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let handle = laurel::Handle::parse(&handle).map_err(|_| Problem::NotFound)?;
+    let (owner, public, content_type, bytes) = ctx
+        .store
+        .holder_image_by_handle(handle.as_str())
+        .await?
+        .ok_or(Problem::NotFound)?;
+    let cache = if public {
+        SHORT
+    } else {
+        let viewer = match laurel_app::ssr::auth::session_token_in(&headers) {
+            Some(token) => ctx
+                .store
+                .session_user(&laurel_service::accounts::token_hash(&token))
+                .await?
+                .map(|u| u.user_id),
+            None => None,
+        };
+        if viewer != Some(owner) {
+            return Err(Problem::NotFound);
+        }
+        "private, no-store"
+    };
+    let mut res = image_response(&headers, &content_type, bytes);
+    // Replaceable at the same URL: revalidate instead of caching for a year.
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(res)
+}
+
+/// The public pages a search engine may list (`laurel_service::sitemap`).
+async fn sitemap(State(ctx): State<ServerContext>, headers: HeaderMap) -> Answer {
+    let body = laurel_service::sitemap::xml(&ctx).await?;
+    Ok(cached(
+        &headers,
+        StatusCode::OK,
+        "application/xml; charset=utf-8",
+        SHORT,
+        body,
+    ))
+}
+
+/// Crawlers: the private areas are not for them; the sitemap is.
+async fn robots(State(ctx): State<ServerContext>, headers: HeaderMap) -> Answer {
+    let body = format!(
+        "User-agent: *\nDisallow: /portal\nDisallow: /wallet\nDisallow: /account\n\
+         Disallow: /api/\nDisallow: /verify/report/\nSitemap: {}\n",
+        ctx.site().sitemap()
+    );
+    Ok(cached(
+        &headers,
+        StatusCode::OK,
+        "text/plain; charset=utf-8",
+        SHORT,
+        body.into_bytes(),
+    ))
+}
+
 async fn jwks(
     State(ctx): State<ServerContext>,
     Path(sub): Path<String>,
@@ -386,10 +454,11 @@ async fn share(
         .await?
         .ok_or(Problem::NotFound)?;
     let page = ctx.urls(&org.subdomain).assertion(&a.slug);
+    let linkedin_org_id = ctx.store.linkedin_org_id(org.id).await?;
     let target = laurel::share::Certification {
         name: &class.name,
         organisation_name: &org.name,
-        organisation_id: None,
+        organisation_id: linkedin_org_id.as_deref(),
         issued: a.issued_on.date_naive(),
         expires: a.expires_at.map(|e| e.date_naive()),
         cert_url: &page,

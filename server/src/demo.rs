@@ -12,6 +12,8 @@ use laurel_store::{
     AssertionRow, BadgeClassRow, CollectionFields, NewBadgeClass, Organisation, ProfileUpdate,
 };
 
+static NO_LINKS: laurel::SocialLinks = laurel::SocialLinks::NONE;
+
 /// The demo recipient (README says so).
 pub const HOLDER: &str = "holder@example.com";
 
@@ -178,6 +180,8 @@ pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, Ser
                 display_name: "Demo Holder",
                 summary: "Learns Rust and contributes to open source.",
                 public: true,
+                links: &NO_LINKS,
+                default_public: false,
             },
         )
         .await?;

@@ -1,4 +1,5 @@
 pub mod form;
 pub mod layout;
 pub mod portal;
+pub mod social;
 pub mod style;

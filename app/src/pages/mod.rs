@@ -13,3 +13,4 @@ pub mod templates;
 pub mod verifier;
 pub mod verify;
 pub mod wallet;
+pub mod wallet_badge;

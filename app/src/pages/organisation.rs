@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
+use crate::components::social::SocialList;
 use crate::pages::not_found::NotFound;
 use crate::server_fns::public::get_organisation::{get_organisation, OrganisationView};
 
@@ -54,16 +55,7 @@ fn Organisation(organisation: OrganisationView) -> impl IntoView {
             <p class="mt-6 whitespace-pre-line text-stone-700">
                 {if summary.is_empty() { "This organisation issues Open Badges with Laurel.".to_owned() } else { summary }}
             </p>
-            <ul class="mt-4 flex gap-4 text-sm" aria-label="Social links">
-                {links.into_iter().map(|(network, text, url)| view! {
-                    <li>
-                        {match url {
-                            Some(u) => view! { <a href=u rel="me noopener" class="text-emerald-800 underline">{network}</a> }.into_any(),
-                            None => view! { <span>{format!("{network}: {text}")}</span> }.into_any(),
-                        }}
-                    </li>
-                }).collect_view()}
-            </ul>
+            <SocialList links />
             {(!badges.is_empty()).then(|| view! {
                 <section class="mt-8 space-y-3" aria-labelledby="badges-heading">
                     <h2 id="badges-heading" class="text-lg font-semibold">"Badges it awards"</h2>

@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
+use crate::components::social::SocialList;
 use crate::pages::not_found::NotFound;
-use crate::server_fns::public::get_profile::{get_profile, ProfileBadge, ProfileView};
+use crate::server_fns::public::get_profile::{get_profile, ProfileBadge, ProfileView, Public};
 use crate::server_fns::public::get_public_collection::{
     get_public_collection, PublicCollectionView,
 };
@@ -25,8 +26,9 @@ pub fn ProfilePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 profile.await.map(|found| match found {
-                    Some(p) => view! { <Profile p /> }.into_any(),
-                    None => view! { <NotFound /> }.into_any(),
+                    Public::Found(p) => view! { <Profile p /> }.into_any(),
+                    Public::Moved(to) => view! { <Moved to /> }.into_any(),
+                    Public::Missing => view! { <NotFound /> }.into_any(),
                 })
             })}
         </Suspense>
@@ -41,6 +43,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
         p.summary.clone()
     };
     let image = p.badges.first().map(|b| b.share_image_url.clone());
+    let photo_alt = format!("Photo of {}", p.display_name);
     view! {
         <Title text=p.display_name.clone() />
         <Meta property="og:type" content="profile" />
@@ -49,11 +52,17 @@ fn Profile(p: ProfileView) -> impl IntoView {
         <Meta property="og:url" content=p.url.clone() />
         <ShareImage image />
         <section class="space-y-6">
-            <header class="space-y-1">
-                <p class="text-sm text-stone-500">"Badge holder"</p>
-                <h1 class="text-3xl font-bold">{p.display_name.clone()}</h1>
-                <p class="font-mono text-sm text-stone-600">{format!("@{}", p.handle)}</p>
-                {(!p.summary.is_empty()).then(|| view! { <p class="whitespace-pre-line text-stone-700">{p.summary.clone()}</p> })}
+            <header class="flex items-start gap-4">
+                {p.photo_url.clone().map(|src| view! {
+                    <img src=src alt=photo_alt width="96" height="96" class="h-24 w-24 rounded-full object-cover" data-testid="profile-photo" />
+                })}
+                <div class="space-y-1">
+                    <p class="text-sm text-stone-500">"Badge holder"</p>
+                    <h1 class="text-3xl font-bold">{p.display_name.clone()}</h1>
+                    <p class="font-mono text-sm text-stone-600">{format!("@{}", p.handle)}</p>
+                    {(!p.summary.is_empty()).then(|| view! { <p class="whitespace-pre-line text-stone-700">{p.summary.clone()}</p> })}
+                    <SocialList links=p.links.clone() />
+                </div>
             </header>
             <section class="space-y-3">
                 <h2 class="text-lg font-semibold">"Badges"</h2>
@@ -125,8 +134,9 @@ pub fn CollectionPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 found.await.map(|found| match found {
-                    Some(c) => view! { <Collection c /> }.into_any(),
-                    None => view! { <NotFound /> }.into_any(),
+                    Public::Found(c) => view! { <Collection c /> }.into_any(),
+                    Public::Moved(to) => view! { <Moved to /> }.into_any(),
+                    Public::Missing => view! { <NotFound /> }.into_any(),
                 })
             })}
         </Suspense>
@@ -159,6 +169,22 @@ fn Collection(c: PublicCollectionView) -> impl IntoView {
                 {(!c.description.is_empty()).then(|| view! { <p class="whitespace-pre-line text-stone-700">{c.description.clone()}</p> })}
             </header>
             <BadgeCards badges=c.badges empty="No public badges in this collection yet." testid="collection-badges" />
+        </section>
+    }
+}
+
+/// A page under a handle its holder gave up: answered `302` to the new
+/// address (the body is for whatever does not follow it).
+#[component]
+fn Moved(to: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_redirect(&to);
+    view! {
+        <Title text="Moved" />
+        <Meta name="robots" content="noindex" />
+        <section class="py-16 text-center">
+            <h1 class="text-2xl font-bold">"This page moved"</h1>
+            <p class="mt-4"><a href=to.clone() class="text-emerald-800 underline">{to.clone()}</a></p>
         </section>
     }
 }

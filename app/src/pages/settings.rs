@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{url_error, ActionError};
 use crate::components::portal::error_of;
+use crate::components::social::SocialFields;
 use crate::components::style::{ALERT, BUTTON, INPUT, SECONDARY};
 use crate::server_fns::settings::get_org_settings::{get_org_settings, OrgSettings};
 use crate::server_fns::settings::remove_org_image::RemoveOrgImage;
@@ -40,36 +41,6 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-#[component]
-fn Social(
-    label: &'static str,
-    name: &'static str,
-    toggle: &'static str,
-    value: String,
-    visible: bool,
-    #[prop(default = "url")] kind: &'static str,
-) -> impl IntoView {
-    let field_id = format!("{name}_field");
-    view! {
-        <div class="grid grid-cols-[1fr_auto] items-end gap-3">
-            <div>
-                <label for=field_id.clone() class="block text-sm font-semibold">{label}</label>
-                <input
-                    id=field_id
-                    name=name
-                    type=kind
-                    value=value
-                    class=INPUT
-                />
-            </div>
-            <label class="flex items-center gap-2 pb-2 text-sm">
-                <input type="checkbox" name=toggle value="on" checked=visible />
-                {format!("{label} visible")}
-            </label>
-        </div>
     }
 }
 
@@ -129,10 +100,17 @@ fn SettingsForms(s: OrgSettings) -> impl IntoView {
                             {s.summary.clone()}
                         </textarea>
                     </div>
-                    <Social label="LinkedIn" name="linkedin_url" toggle="linkedin_visible" value=s.linkedin_url.clone() visible=s.linkedin_visible />
-                    <Social label="Facebook" name="facebook_url" toggle="facebook_visible" value=s.facebook_url.clone() visible=s.facebook_visible />
-                    <Social label="Twitter" name="twitter_url" toggle="twitter_visible" value=s.twitter_url.clone() visible=s.twitter_visible />
-                    <Social label="WeChat" name="wechat_id" toggle="wechat_visible" kind="text" value=s.wechat_id.clone() visible=s.wechat_visible />
+                    <div>
+                        <label for="contact_email" class="block text-sm font-semibold">"Public contact address (optional)"</label>
+                        <p id="contact_email-hint" class="text-sm text-stone-600">"Published in your Open Badges issuer profile, for people who check your badges."</p>
+                        <input id="contact_email" name="contact_email" type="email" autocomplete="email" aria-describedby="contact_email-hint" value=s.contact_email.clone() class=INPUT />
+                    </div>
+                    <div>
+                        <label for="linkedin_org_id" class="block text-sm font-semibold">"LinkedIn company ID (optional)"</label>
+                        <p id="linkedin_org_id-hint" class="text-sm text-stone-600">"The number in your LinkedIn company page's admin address. With it, “Add to LinkedIn” links your badges to your company page."</p>
+                        <input id="linkedin_org_id" name="linkedin_org_id" type="text" inputmode="numeric" aria-describedby="linkedin_org_id-hint" value=s.linkedin_org_id.clone() class=INPUT />
+                    </div>
+                    <SocialFields links=s.links.clone() />
                     <ActionError error=error_of(save.value()) />
                     <button type="submit" class=BUTTON>"Save"</button>
                 </ActionForm>

@@ -97,6 +97,22 @@ pub fn ReportPage() -> impl IntoView {
 
 #[component]
 fn Report(r: ReportView) -> impl IntoView {
+    let verdict = if r.valid { "Valid" } else { "Not valid" };
+    view! {
+        <Title text=format!("Verification report: {verdict}") />
+        <Meta name="robots" content="noindex" />
+        <section class="mx-auto max-w-2xl space-y-6">
+            <h1 class="text-2xl font-bold">"Verification report"</h1>
+            <Verdict r />
+            <p><a href=crate::paths::VERIFIER class="underline">"Verify another badge"</a></p>
+        </section>
+    }
+}
+
+/// A report's verdict and its checks, in plain words (the public verifier's
+/// report page, and an imported badge's page in the wallet).
+#[component]
+pub fn Verdict(r: ReportView) -> impl IntoView {
     let (verdict, verdict_class) = if r.valid {
         (
             "Valid",
@@ -119,23 +135,17 @@ fn Report(r: ReportView) -> impl IntoView {
         .map(|v| format!("Open Badges {v}"))
         .unwrap_or_else(|| "Not recognised as an Open Badge".to_owned());
     view! {
-        <Title text=format!("Verification report: {verdict}") />
-        <Meta name="robots" content="noindex" />
-        <section class="mx-auto max-w-2xl space-y-6">
-            <h1 class="text-2xl font-bold">"Verification report"</h1>
-            <div class=verdict_class data-testid="verdict" data-valid=r.valid.to_string()>
-                <p class="text-xl font-bold">{verdict}</p>
-                <p>{what}</p>
-                <p class="text-sm">{format!("{version} · checked {}", r.checked_at)}</p>
-                {r.issuer_url.clone().map(|u| view! {
-                    <p class="text-sm">"Issuer profile: " <span class="break-all font-mono">{u}</span></p>
-                })}
-            </div>
-            <ol class="space-y-3" data-testid="checks">
-                {r.checks.into_iter().map(|c| view! { <CheckItem c /> }).collect_view()}
-            </ol>
-            <p><a href=crate::paths::VERIFIER class="underline">"Verify another badge"</a></p>
-        </section>
+        <div class=verdict_class data-testid="verdict" data-valid=r.valid.to_string()>
+            <p class="text-xl font-bold">{verdict}</p>
+            <p>{what}</p>
+            <p class="text-sm">{format!("{version} · checked {}", r.checked_at)}</p>
+            {r.issuer_url.clone().map(|u| view! {
+                <p class="text-sm">"Issuer profile: " <span class="break-all font-mono">{u}</span></p>
+            })}
+        </div>
+        <ol class="space-y-3" data-testid="checks">
+            {r.checks.into_iter().map(|c| view! { <CheckItem c /> }).collect_view()}
+        </ol>
     }
 }
 

@@ -98,6 +98,16 @@ fn Verification(a: AssertionView) -> impl IntoView {
         <Meta name="twitter:title" content=title />
         <Meta name="twitter:description" content=description />
         <Meta name="twitter:image" content=a.share_image_url.clone() />
+        <BadgeDetails a heading="Verify it yourself" />
+    }
+}
+
+/// One issued badge in full: status, issuer, criteria (rendered from
+/// Markdown), evidence, dates, sharing and its documents. The public
+/// verification page and the holder's own badge page in the wallet.
+#[component]
+pub fn BadgeDetails(a: AssertionView, heading: &'static str) -> impl IntoView {
+    view! {
         <article class="grid gap-8 md:grid-cols-[200px_1fr]">
             <img
                 src=a.image_url.clone()
@@ -164,8 +174,8 @@ fn Verification(a: AssertionView) -> impl IntoView {
                     })}
                 <Share share=a.share.clone() />
                 <section>
-                    <h2 class="font-semibold">"Verify it yourself"</h2>
-                    <ul class="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm text-emerald-800 underline">
+                    <h2 class="font-semibold">{heading}</h2>
+                    <ul class="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm text-emerald-800 underline" data-testid="documents">
                         <li><a href=a.json_url.clone()>"Open Badges 2.0 (JSON-LD)"</a></li>
                         <li><a href=a.jws_url.clone()>"Signed (JWS)"</a></li>
                         <li><a href=a.credential_url.clone()>"Open Badges 3.0 credential"</a></li>

@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{url_error, ActionError, Field};
 use crate::components::portal::{error_of, loaded};
+use crate::components::social::SocialFields;
 use crate::components::style::{BUTTON, CARD, INPUT, INPUT_INLINE, LABEL, NOTICE, SECONDARY};
 use crate::paths::profile_page;
 use crate::server_fns::wallet::add_address::AddAddress;
@@ -25,9 +26,11 @@ use crate::server_fns::wallet::get_wallet::{
 use crate::server_fns::wallet::import_badge::ImportBadge;
 use crate::server_fns::wallet::remove_address::RemoveAddress;
 use crate::server_fns::wallet::remove_import::RemoveImport;
+use crate::server_fns::wallet::remove_photo::RemovePhoto;
 use crate::server_fns::wallet::save_profile::SaveProfile;
 use crate::server_fns::wallet::set_visibility::SetVisibility;
 use crate::server_fns::wallet::set_visibility_all::SetVisibilityAll;
+use crate::server_fns::wallet::upload_photo::UploadPhoto;
 
 /// `/wallet`: the signed-in holder's badges and profile. The badge list's
 /// filter is the query string (`?q=&status=&issuer=&sort=&page=`), set by a
@@ -43,8 +46,10 @@ pub fn WalletPage() -> impl IntoView {
                 q: get("q"),
                 status: get("status"),
                 issuer: get("issuer"),
+                tag: get("tag"),
                 sort: get("sort"),
                 page: get("page").parse().unwrap_or(1),
+                view: get("view"),
             }
         },
         get_wallet,
@@ -81,13 +86,23 @@ fn Wallet(v: WalletView) -> impl IntoView {
                 view! { <p class=NOTICE>"No badges yet. Badges issued to your address appear here."</p> }.into_any()
             } else {
                 view! {
-                    <Filters filter=v.filter.clone() issuers=v.issuers.clone() />
+                    <Filters filter=v.filter.clone() issuers=v.issuers.clone() tags=v.tags.clone() />
                     <p class="text-sm text-stone-600" data-testid="wallet-count">
                         {format!("{} of {} badge(s)", v.matching, v.total)}
                     </p>
-                    <ul class="grid gap-4 sm:grid-cols-2" data-testid="wallet">
-                        {v.badges.into_iter().map(|b| view! { <Item b visibility /> }).collect_view()}
-                    </ul>
+                    {if v.filter.is_list() {
+                        view! {
+                            <ul class="divide-y divide-stone-200 rounded border border-stone-200 bg-white" data-testid="wallet" data-view="list">
+                                {v.badges.into_iter().map(|b| view! { <Row b visibility /> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <ul class="grid gap-4 sm:grid-cols-2" data-testid="wallet" data-view="grid">
+                                {v.badges.into_iter().map(|b| view! { <Item b visibility /> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
                     <Pages filter=v.filter.clone() pages=v.pages previous=v.previous_page.clone() next=v.next_page.clone() />
                     <Bulk filter=v.filter.clone() matching=v.matching />
                 }.into_any()
@@ -108,9 +123,10 @@ fn Wallet(v: WalletView) -> impl IntoView {
     }
 }
 
-/// The badge list's filter: a plain GET form (search, status, issuer, sort).
+/// The badge list's filter: a plain GET form (search, status, issuer, tag,
+/// sort, grid or list).
 #[component]
-fn Filters(filter: WalletFilter, issuers: Vec<String>) -> impl IntoView {
+fn Filters(filter: WalletFilter, issuers: Vec<String>, tags: Vec<String>) -> impl IntoView {
     let option = |value: &'static str, label: &'static str, current: &str| {
         let selected = value == current;
         view! { <option value=value selected=selected>{label}</option> }
@@ -130,17 +146,10 @@ fn Filters(filter: WalletFilter, issuers: Vec<String>) -> impl IntoView {
                     {option("revoked", "Revoked", &filter.status)}
                 </select>
             </div>
-            <div>
-                <label for="wallet-issuer" class=LABEL>"Issuer"</label>
-                <select id="wallet-issuer" name="issuer" class=INPUT_INLINE>
-                    <option value="" selected=filter.issuer.is_empty()>"All"</option>
-                    {issuers.into_iter().map(|i| {
-                        let selected = i == filter.issuer;
-                        let label = i.clone();
-                        view! { <option value=i selected=selected>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <OneOf name="issuer" label="Issuer" values=issuers current=filter.issuer.clone() />
+            {(!tags.is_empty()).then(|| view! {
+                <OneOf name="tag" label="Tag" values=tags current=filter.tag.clone() />
+            })}
             <div>
                 <label for="wallet-sort" class=LABEL>"Sort"</label>
                 <select id="wallet-sort" name="sort" class=INPUT_INLINE>
@@ -148,8 +157,39 @@ fn Filters(filter: WalletFilter, issuers: Vec<String>) -> impl IntoView {
                     {option("name", "Name", &filter.sort)}
                 </select>
             </div>
+            <div>
+                <label for="wallet-view" class=LABEL>"Show as"</label>
+                <select id="wallet-view" name="view" class=INPUT_INLINE>
+                    {option("", "Cards", &filter.view)}
+                    {option("list", "List", &filter.view)}
+                </select>
+            </div>
             <button type="submit" class=SECONDARY>"Show"</button>
         </form>
+    }
+}
+
+/// A filter's select over the wallet's own values ("All" first).
+#[component]
+fn OneOf(
+    name: &'static str,
+    label: &'static str,
+    values: Vec<String>,
+    current: String,
+) -> impl IntoView {
+    let id = format!("wallet-{name}");
+    view! {
+        <div>
+            <label for=id.clone() class=LABEL>{label}</label>
+            <select id=id name=name class=INPUT_INLINE>
+                <option value="" selected=current.is_empty()>"All"</option>
+                {values.into_iter().map(|v| {
+                    let selected = v == current;
+                    let text = v.clone();
+                    view! { <option value=v selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -199,6 +239,8 @@ fn BulkForm(
             <input type="hidden" name="q" value=filter.q />
             <input type="hidden" name="status" value=filter.status />
             <input type="hidden" name="issuer" value=filter.issuer />
+            <input type="hidden" name="tag" value=filter.tag />
+            <input type="hidden" name="view" value=filter.view />
             <input type="hidden" name="public" value=public />
             <button type="submit" class=SECONDARY>{label}</button>
         </ActionForm>
@@ -365,7 +407,7 @@ fn Imported(
     };
     view! {
         <li id=format!("import-{}", i.public_id) class=CARD data-testid="import-item" data-valid=i.valid.to_string()>
-            <p class="font-semibold">{i.badge}</p>
+            <p class="font-semibold"><a href=crate::paths::wallet_import_page(&i.public_id) class="underline">{i.badge}</a></p>
             <p class="text-sm text-stone-600">
                 {format!("{} · {}", i.issuer, i.version)}
                 {i.issued_on.map(|d| format!(" · awarded {d}"))}
@@ -408,8 +450,11 @@ fn Item(b: WalletItem, visibility: ServerAction<SetVisibility>) -> impl IntoView
             <div class="flex gap-4">
                 <img src=b.image_url alt=alt width="80" height="80" class="h-20 w-20 object-contain" />
                 <div class="space-y-1 text-sm">
-                    <h2 class="text-base font-semibold">{b.badge.clone()}</h2>
+                    <h2 class="text-base font-semibold">
+                        <a href=crate::paths::wallet_badge_page(&slug) class="underline" data-testid="badge-page">{b.badge.clone()}</a>
+                    </h2>
                     <p>{format!("{} · {} · {}", b.issuer, b.issued_on, status)}</p>
+                    {(!b.tags.is_empty()).then(|| view! { <p class="text-xs text-stone-600">{format!("Tags: {}", b.tags.join(", "))}</p> })}
                     <p>
                         <span data-testid="visibility">{if b.public { "Public" } else { "Private" }}</span>
                         " · " <a href=b.verify_url class="underline">"Verification page"</a>
@@ -438,14 +483,40 @@ fn Item(b: WalletItem, visibility: ServerAction<SetVisibility>) -> impl IntoView
     }
 }
 
+/// One badge as a row of the list view.
+#[component]
+fn Row(b: WalletItem, visibility: ServerAction<SetVisibility>) -> impl IntoView {
+    let (label, next) = if b.public {
+        ("Make private", "false")
+    } else {
+        ("Make public", "true")
+    };
+    let slug = b.slug.clone();
+    view! {
+        <li id=format!("badge-{slug}") class="flex flex-wrap items-center gap-3 p-3 text-sm" data-testid="wallet-item" data-slug=slug.clone() data-public=b.public.to_string()>
+            <a href=crate::paths::wallet_badge_page(&slug) class="grow font-semibold underline" data-testid="badge-page">{b.badge}</a>
+            <span>{b.issuer}</span>
+            <span>{b.issued_on}</span>
+            <span>{crate::server_fns::wallet::get_wallet::status_word(b.status)}</span>
+            <span data-testid="visibility">{if b.public { "Public" } else { "Private" }}</span>
+            <ActionForm action=visibility>
+                <input type="hidden" name="slug" value=b.slug />
+                <input type="hidden" name="public" value=next />
+                <button type="submit" class=SECONDARY>{label}</button>
+            </ActionForm>
+        </li>
+    }
+}
+
 #[component]
 fn ProfileForm(p: ProfileSettings) -> impl IntoView {
     let action = ServerAction::<SaveProfile>::new();
+    let has_profile = !p.handle.is_empty();
     view! {
-        <section class=CARD>
+        <section id="profile" class=CARD>
             <h2 class="text-lg font-semibold">"Your public profile"</h2>
             <p class="text-sm text-stone-600">
-                "Off until you switch it on. It shows your display name, summary and public badges, nothing else."
+                "Off until you switch it on. It shows your display name, photo, summary, the links you make visible and your public badges and collections, nothing else."
             </p>
             <ActionForm action attr:class="space-y-4">
                 <Field label="Handle" name="handle" value=p.handle
@@ -455,13 +526,47 @@ fn ProfileForm(p: ProfileSettings) -> impl IntoView {
                     <label for="summary" class=LABEL>"Summary (optional)"</label>
                     <textarea id="summary" name="summary" rows="3" class=INPUT>{p.summary}</textarea>
                 </div>
+                <SocialFields links=p.links />
                 <div class="flex items-center gap-2">
                     <input id="public" name="public" type="checkbox" value="on" checked=p.public />
                     <label for="public" class="text-sm">"Show my public profile"</label>
                 </div>
+                <div class="flex items-center gap-2">
+                    <input id="default_public" name="default_public" type="checkbox" value="on" checked=p.default_public />
+                    <label for="default_public" class="text-sm">"Make badges issued to me from now on public at once (otherwise each starts private)"</label>
+                </div>
                 <ActionError error=error_of(action.value()) />
                 <button type="submit" class=BUTTON>"Save profile"</button>
             </ActionForm>
+            <Photo url=p.photo_url has_profile />
         </section>
     }
+}
+
+/// The profile photo: a plain multipart form (same rules as an
+/// organisation's image), and its removal.
+#[component]
+fn Photo(url: Option<String>, has_profile: bool) -> impl IntoView {
+    let upload_error = Signal::stored(url_error::<UploadPhoto>());
+    let remove = ServerAction::<RemovePhoto>::new();
+    let upload_url = <UploadPhoto as leptos::server_fn::ServerFn>::url();
+    let has_photo = url.is_some();
+    has_profile.then(move || view! {
+        <div class="space-y-2 border-t border-stone-200 pt-4">
+            <h3 class="font-semibold">"Photo"</h3>
+            {url.map(|u| view! { <img src=u alt="Your current photo" width="96" height="96" class="h-24 w-24 rounded-full object-cover" /> })}
+            <form method="post" enctype="multipart/form-data" action=upload_url class="space-y-2">
+                <label for="photo" class=LABEL>"Upload a photo (PNG, JPEG or SVG, at most 512 KB)"</label>
+                <input id="photo" name="image" type="file" accept="image/png,image/jpeg,image/svg+xml" required=true class="block text-sm" />
+                <ActionError error=upload_error />
+                <button type="submit" class=BUTTON>"Upload photo"</button>
+            </form>
+            {has_photo.then(|| view! {
+                <ActionForm action=remove>
+                    <button type="submit" class=SECONDARY>"Remove photo"</button>
+                </ActionForm>
+            })}
+            <ActionError error=error_of(remove.value()) />
+        </div>
+    })
 }

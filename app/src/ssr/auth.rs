@@ -54,9 +54,13 @@ pub fn clear_session_cookie(secure: bool) {
 
 /// The session token the browser sent, if any.
 pub fn session_token() -> Option<String> {
-    let parts = request()?;
-    parts
-        .headers
+    session_token_in(&request()?.headers)
+}
+
+/// The session token in these request headers, if any (for the few axum
+/// routes outside Leptos that serve something to its owner only).
+pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -51,6 +51,18 @@ pub fn set_status(status: http::StatusCode) {
     }
 }
 
+/// Answers the page being rendered with `302 Found` to `location` (a path
+/// of this site); like [`set_status`], for `SsrMode::Async` routes.
+pub fn set_redirect(location: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(location),
+    ) {
+        response.set_status(http::StatusCode::FOUND);
+        response.insert_header(http::header::LOCATION, value);
+    }
+}
+
 /// The path of the page being rendered ("" outside a request).
 pub fn request_path() -> String {
     use_context::<http::request::Parts>()

@@ -39,9 +39,10 @@ pub fn baked(
     }
 }
 
-/// The OB 2.0 Issuer profile, with the description (the profile's summary)
-/// and image the organisation set on its public page, when set. The
-/// activation contact (name, phone) is internal and never published.
+/// The OB 2.0 Issuer profile, with the description (the profile's summary),
+/// image and public contact address the organisation set in its settings,
+/// when set. The activation contact (name, phone) is internal and never
+/// published.
 pub fn issuer_profile(
     org: &Organisation,
     profile: Option<&OrganisationProfile>,
@@ -54,7 +55,9 @@ pub fn issuer_profile(
         id: urls.issuer(),
         name: org.name.clone(),
         url: urls.home(),
-        email: None,
+        email: profile
+            .map(|p| p.contact_email.clone())
+            .filter(|e| !e.is_empty()),
         description: profile
             .map(|p| p.summary.trim().to_owned())
             .filter(|s| !s.is_empty()),

@@ -11,6 +11,7 @@
 //! laurel-export/badges/{slug}.ob3.jwt      … its OB 3.0 credential (VC-JWT)
 //! laurel-export/badges/{slug}.png|svg      … its baked image
 //! laurel-export/imports/{id}.png|svg|txt   each imported original, as given
+//! laurel-export/profile-photo.png|jpg|svg  the profile photo, when there is one
 //! ```
 
 use std::io::Write;
@@ -133,9 +134,20 @@ pub async fn export_zip(
             "display_name": p.display_name,
             "summary": p.summary,
             "public": p.public,
+            "new_badges_public": p.default_public,
+            "social_links": p.links,
+            "has_photo": p.image_type.is_some(),
             "url": ctx.site().profile(&p.handle),
         })
     });
+    if let Some((kind, bytes)) = store.holder_image(user_id).await? {
+        let ext = match kind.as_str() {
+            "image/png" => "png",
+            "image/jpeg" => "jpg",
+            _ => "svg",
+        };
+        files.push((format!("{ROOT}/profile-photo.{ext}"), bytes));
+    }
     let addresses: Vec<Value> = store
         .user_emails(user_id)
         .await?

@@ -126,6 +126,42 @@ pub async fn check_again(
     Ok(report)
 }
 
+/// How long an import's last report counts as fresh: opening it later
+/// verifies it again (the issuer may have revoked it, or its key gone).
+pub const FRESH_FOR: chrono::Duration = chrono::Duration::minutes(10);
+
+/// One of the holder's imports as its page shows it: verified again first
+/// when its report is older than [`FRESH_FOR`]. When that cannot be done
+/// now (the verifier's rate limit, or an issuer that does not answer) the
+/// stored report is shown with the reason (the second value). Not found
+/// when it is not theirs.
+pub async fn on_view(
+    ctx: &ServerContext,
+    holder: Holder<'_>,
+    public_id: &str,
+    ip: &str,
+) -> Result<(ImportRow, Option<String>), ServiceError> {
+    let row = ctx
+        .store
+        .import(holder.user_id, public_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if chrono::Utc::now() - row.verified_at < FRESH_FOR {
+        return Ok((row, None));
+    }
+    let note = match check_again(ctx, holder, public_id, ip).await {
+        Ok(_) => None,
+        Err(ServiceError::NotFound) => return Err(ServiceError::NotFound),
+        Err(e) => Some(format!("It could not be checked again just now: {e}")),
+    };
+    let row = ctx
+        .store
+        .import(holder.user_id, public_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok((row, note))
+}
+
 /// The first failed check's sentence of a stored report (what the wallet
 /// shows under a badge that is not valid).
 pub fn problem(report_json: &str) -> Option<String> {

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod mail;
 pub mod mfa;
 pub mod share_image;
+pub mod sitemap;
 pub mod templates;
 pub mod urls;
 pub mod verification;

@@ -161,6 +161,14 @@ impl SiteUrls {
     pub fn profile(&self, handle: &str) -> String {
         format!("{}/u/{handle}", self.base)
     }
+    /// A holder's profile photo (served while the profile is on).
+    pub fn profile_photo(&self, handle: &str) -> String {
+        format!("{}/u/{handle}/photo", self.base)
+    }
+    /// The sitemap of public pages.
+    pub fn sitemap(&self) -> String {
+        format!("{}/sitemap.xml", self.base)
+    }
 }
 
 #[cfg(test)]

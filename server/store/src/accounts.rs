@@ -20,6 +20,18 @@ pub struct User {
 
 pub(crate) const USER_COLUMNS: &str = "id, email, password_hash, display_name, created_at";
 
+/// The one statement that makes an account (`$1` email, `$2` password
+/// hash, `$3` display name, `$4` now), used by every way in: issuer
+/// activation, accepting an invitation, holder sign-up and the claim link.
+/// It inserts nothing — no row comes back — when the address is another
+/// account's confirmed further address (one address, one holder); a
+/// unique violation means the address is an account's own.
+pub(crate) const INSERT_USER_SQL: &str =
+    "INSERT INTO users (email, password_hash, display_name, created_at) \
+    SELECT $1, $2, $3, $4 WHERE NOT EXISTS \
+    (SELECT 1 FROM user_emails WHERE email = $1 AND verified_at IS NOT NULL) \
+    RETURNING id, email, password_hash, display_name, created_at";
+
 /// A user's role in one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Membership {
@@ -204,24 +216,28 @@ impl Store {
                 }
                 other => other?,
             };
-            let user = sqlx::query_as::<_, User>(&format!(
-                "INSERT INTO users (email, password_hash, display_name, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING {USER_COLUMNS}"
-            ))
-            .bind(&token.email)
-            .bind(a.password_hash)
-            .bind(a.contact_name)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await;
+            let user = sqlx::query_as::<_, User>(INSERT_USER_SQL)
+                .bind(&token.email)
+                .bind(a.password_hash)
+                .bind(a.contact_name)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await;
             let user = match user {
+                Ok(Some(user)) => user,
+                Ok(None) => {
+                    tx.rollback().await?;
+                    return Err(StoreError::Conflict(Conflict::Other(
+                        "An account with this email".to_owned(),
+                    )));
+                }
                 Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                     tx.rollback().await?;
                     return Err(StoreError::Conflict(Conflict::Other(
                         "An account with this email".to_owned(),
                     )));
                 }
-                other => other?,
+                Err(e) => return Err(e.into()),
             };
             sqlx::query(
                 "INSERT INTO memberships (organisation_id, user_id, role, created_at) VALUES ($1, $2, 'privileged', $3)",

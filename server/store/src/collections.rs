@@ -10,7 +10,7 @@
 
 use chrono::Utc;
 
-use super::wallet::{HolderProfile, WalletBadge, PROFILE_COLUMNS, WALLET_SELECT};
+use super::wallet::{HolderProfile, WalletBadge, WALLET_SELECT};
 use super::{with_pool, Store, StoreError};
 
 /// A collection, with how many badges it holds.
@@ -274,13 +274,7 @@ impl Store {
         handle: &str,
         public_id: &str,
     ) -> Result<Option<PublicCollection>, StoreError> {
-        let sql = format!(
-            "SELECT {PROFILE_COLUMNS} FROM holder_profiles WHERE handle = $1 AND public = TRUE"
-        );
-        let profile = with_pool!(self, p => {
-            sqlx::query_as::<_, HolderProfile>(&sql).bind(handle).fetch_optional(p).await
-        })?;
-        let Some(profile) = profile else {
+        let Some(profile) = self.public_holder_profile(handle).await? else {
             return Ok(None);
         };
         let sql = format!(

@@ -15,7 +15,7 @@
 use chrono::{DateTime, Utc};
 use laurel::AuditEvent;
 
-use super::accounts::{EmailToken, TokenProblem, TokenPurpose, User, USER_COLUMNS};
+use super::accounts::{EmailToken, TokenProblem, TokenPurpose, User};
 use super::audit::{bind_audit, Audit, INSERT_AUDIT_SQL};
 use super::error::Conflict;
 use super::sessions::{bind_session, NewSession, INSERT_SESSION_SQL};
@@ -38,11 +38,6 @@ pub struct StoredReport {
     pub created_at: DateTime<Utc>,
 }
 
-/// Whether an address is another account's confirmed further address (it
-/// may then not become an account of its own: one address, one holder).
-const VERIFIED_ELSEWHERE_SQL: &str =
-    "SELECT EXISTS (SELECT 1 FROM user_emails WHERE email = $1 AND verified_at IS NOT NULL)";
-
 fn taken() -> StoreError {
     StoreError::Conflict(Conflict::Other("An account with this email".to_owned()))
 }
@@ -54,30 +49,25 @@ fn taken() -> StoreError {
 /// because `with_pool!` compiles the body once per backend.
 macro_rules! create_holder {
     ($tx:ident, $email:expr, $signup:expr, $now:expr, $how:expr) => {{
-        let elsewhere: bool = sqlx::query_scalar(VERIFIED_ELSEWHERE_SQL)
+        let user = sqlx::query_as::<_, User>(super::accounts::INSERT_USER_SQL)
             .bind($email)
-            .fetch_one(&mut *$tx)
-            .await?;
-        if elsewhere {
-            $tx.rollback().await?;
-            return Err(taken());
-        }
-        let user = sqlx::query_as::<_, User>(&format!(
-            "INSERT INTO users (email, password_hash, display_name, created_at) \
-             VALUES ($1, $2, $3, $4) RETURNING {USER_COLUMNS}"
-        ))
-        .bind($email)
-        .bind($signup.password_hash)
-        .bind($signup.display_name)
-        .bind($now)
-        .fetch_one(&mut *$tx)
-        .await;
+            .bind($signup.password_hash)
+            .bind($signup.display_name)
+            .bind($now)
+            .fetch_optional(&mut *$tx)
+            .await;
         let user = match user {
+            Ok(Some(user)) => user,
+            // Another account's confirmed further address.
+            Ok(None) => {
+                $tx.rollback().await?;
+                return Err(taken());
+            }
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                 $tx.rollback().await?;
                 return Err(taken());
             }
-            other => other?,
+            Err(e) => return Err(e.into()),
         };
         bind_session(
             sqlx::query(INSERT_SESSION_SQL),

@@ -89,6 +89,24 @@ impl Store {
         })?)
     }
 
+    /// One of the holder's imports; `None` when it is not theirs.
+    pub async fn import(
+        &self,
+        user_id: i64,
+        public_id: &str,
+    ) -> Result<Option<ImportRow>, StoreError> {
+        let sql = format!(
+            "SELECT {IMPORT_COLUMNS} FROM imported_badges WHERE user_id = $1 AND public_id = $2"
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, ImportRow>(&sql)
+                .bind(user_id)
+                .bind(public_id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
     /// The original of one of the holder's imports, with its kind.
     pub async fn import_original(
         &self,

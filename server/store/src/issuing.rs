@@ -140,6 +140,13 @@ impl Store {
                     bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
                         .execute(&mut *tx)
                         .await?;
+                    // A holder who chose "new badges start public" (their
+                    // standing consent) gets this one public at once.
+                    sqlx::query(super::wallet::DEFAULT_PUBLIC_SQL)
+                        .bind(row.id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
                     IssueOutcome::Issued(row)
                 }
                 None => {

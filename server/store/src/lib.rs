@@ -66,7 +66,9 @@ pub use organisations::Organisation;
 pub use profile::OrganisationProfile;
 pub use sessions::{NewSession, SessionUser};
 pub use templates::{TemplateDesign, TemplateRow, TemplateSummary};
-pub use wallet::{HolderProfile, ProfileUpdate, WalletBadge};
+pub use wallet::{
+    HolderProfile, ProfileUpdate, Sitemap, WalletBadge, HANDLE_REDIRECT_DAYS, SITEMAP_LIMIT,
+};
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend.
 macro_rules! with_pool {

@@ -490,22 +490,26 @@ impl Store {
                 return Ok(Err(AcceptProblem::Token(problem.unwrap_or(TokenProblem::Unknown))));
             };
             let role = token.role.as_deref().unwrap_or_default().parse().unwrap_or(Role::Regular);
-            let user = sqlx::query_as::<_, User>(
-                "INSERT INTO users (email, password_hash, display_name, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id, email, password_hash, display_name, created_at",
-            )
-            .bind(&token.email)
-            .bind(account.password_hash)
-            .bind(account.display_name)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await;
+            let user = sqlx::query_as::<_, User>(super::accounts::INSERT_USER_SQL)
+                .bind(&token.email)
+                .bind(account.password_hash)
+                .bind(account.display_name)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await;
             let user = match user {
+                Ok(Some(user)) => user,
+                // The address is an account's own, or another account's
+                // confirmed further address: sign in with that account.
+                Ok(None) => {
+                    tx.rollback().await?;
+                    return Ok(Err(AcceptProblem::AccountExists));
+                }
                 Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                     tx.rollback().await?;
                     return Ok(Err(AcceptProblem::AccountExists));
                 }
-                other => other?,
+                Err(e) => return Err(e.into()),
             };
             sqlx::query(
                 "INSERT INTO memberships (organisation_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",

@@ -99,11 +99,28 @@ pub async fn get_assertion(
     let Some(a) = ctx.store.assertion_by_slug(org.id, &slug).await? else {
         return Ok(None);
     };
+    // A view of the verification page, for the issuer's analytics (nothing
+    // about the visitor is kept).
+    ctx.store
+        .record_event(org.id, a.id, laurel::BadgeEventKind::View, None)
+        .await?;
+    assertion_view(&ctx, &org, &a).await.map(Some)
+}
+
+/// What the verification page shows of one assertion (also the holder's
+/// own badge page in the wallet).
+#[cfg(feature = "ssr")]
+pub(crate) async fn assertion_view(
+    ctx: &laurel_service::ServerContext,
+    org: &laurel_store::Organisation,
+    a: &laurel_store::AssertionRow,
+) -> Result<AssertionView, AppError> {
     let class = ctx
         .store
         .badge_class_by_id(a.badge_class_id)
         .await?
         .ok_or(AppError::Internal)?;
+    let linkedin_org_id = ctx.store.linkedin_org_id(org.id).await?;
     let urls = ctx.urls(&org.subdomain);
     let status = laurel::BadgeStatus::at(a.revoked_at, a.expires_at, chrono::Utc::now());
     let date = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %B %Y").to_string();
@@ -112,12 +129,12 @@ pub async fn get_assertion(
         .store
         .badge_is_public(a.id)
         .await?
-        .then(|| laurel_service::embed::oembed_url(&ctx, &page_url));
+        .then(|| laurel_service::embed::oembed_url(ctx, &page_url));
     let share = ShareView::new(
         &laurel::share::Certification {
             name: &class.name,
             organisation_name: &org.name,
-            organisation_id: None,
+            organisation_id: linkedin_org_id.as_deref(),
             issued: a.issued_on.date_naive(),
             expires: a.expires_at.map(|e| e.date_naive()),
             cert_url: &page_url,
@@ -125,12 +142,7 @@ pub async fn get_assertion(
         },
         |channel| urls.share(&a.slug, channel),
     );
-    // A view of the verification page, for the issuer's analytics (nothing
-    // about the visitor is kept).
-    ctx.store
-        .record_event(org.id, a.id, laurel::BadgeEventKind::View, None)
-        .await?;
-    Ok(Some(AssertionView {
+    Ok(AssertionView {
         share,
         criteria_html: class
             .criteria_narrative
@@ -162,7 +174,7 @@ pub async fn get_assertion(
         credential_url: urls.credential(&a.slug),
         jwt_url: urls.credential_jwt(&a.slug),
         baked_url: urls.baked(&a.slug, &class.image_type),
-    }))
+    })
 }
 
 #[cfg(test)]

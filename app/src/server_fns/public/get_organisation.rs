@@ -12,8 +12,8 @@ pub struct OrganisationView {
     pub public_url: String,
     pub summary: String,
     pub image_url: Option<String>,
-    /// `(network, link text, URL)` of the links its owners made visible.
-    pub links: Vec<(String, String, Option<String>)>,
+    /// The links its owners made visible.
+    pub links: Vec<laurel::domain::VisibleLink>,
     /// The badges it has awarded (each badge class with at least one
     /// badge issued), by name.
     pub badges: Vec<OrgBadge>,
@@ -46,19 +46,7 @@ pub async fn get_organisation(subdomain: String) -> Result<Option<OrganisationVi
         .await?
         .unwrap_or_default();
     let urls = ctx.urls(subdomain.as_str());
-    let mut links = Vec::new();
-    for (network, url, visible) in [
-        ("LinkedIn", &p.linkedin_url, p.linkedin_visible),
-        ("Facebook", &p.facebook_url, p.facebook_visible),
-        ("Twitter", &p.twitter_url, p.twitter_visible),
-    ] {
-        if visible && !url.is_empty() {
-            links.push((network.to_owned(), url.clone(), Some(url.clone())));
-        }
-    }
-    if p.wechat_visible && !p.wechat_id.is_empty() {
-        links.push(("WeChat".to_owned(), p.wechat_id.clone(), None));
-    }
+    let links = p.links.visible();
     let badges = ctx
         .store
         .badge_classes_in_use(o.id)

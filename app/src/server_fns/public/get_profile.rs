@@ -15,12 +15,26 @@ pub struct ProfileBadge {
     pub issued_on: String,
 }
 
+/// What a public page under `/u/{handle}` answers: the page, a redirect
+/// (the holder changed their handle not long ago: the page answers 302 to
+/// this path), or 404.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Public<T> {
+    Found(T),
+    Moved(String),
+    Missing,
+}
+
 /// What a visitor sees of a holder: only what they made public.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileView {
     pub handle: String,
     pub display_name: String,
     pub summary: String,
+    /// The photo's address, when there is one.
+    pub photo_url: Option<String>,
+    /// The social links the holder made visible.
+    pub links: Vec<laurel::domain::VisibleLink>,
     /// The profile's absolute URL (`og:url`).
     pub url: String,
     pub badges: Vec<ProfileBadge>,
@@ -38,17 +52,38 @@ pub struct CollectionLink {
     pub badge_count: i64,
 }
 
-/// A holder's public profile; `None` (the page answers 404) when the handle
-/// is not valid, unknown, or its profile is switched off. Badges come from
-/// `Store::public_profile`, which selects public ones only.
+/// Where a page under a given-up handle moved, if it did: `path` maps the
+/// holder's current handle to the page's path.
+#[cfg(feature = "ssr")]
+pub(crate) async fn moved(
+    ctx: &laurel_service::ServerContext,
+    handle: &str,
+    path: impl Fn(&str) -> String,
+) -> Result<Option<String>, AppError> {
+    Ok(ctx
+        .store
+        .handle_redirect(handle)
+        .await?
+        .map(|current| path(&current)))
+}
+
+/// A holder's public profile; `Missing` (the page answers 404) when the
+/// handle is not valid, unknown, or its profile is switched off, `Moved`
+/// when the holder gave this handle up less than 90 days ago. Badges come
+/// from `Store::public_profile`, which selects public ones only.
 #[server(endpoint = "public/get_profile")]
-pub async fn get_profile(handle: String) -> Result<Option<ProfileView>, AppError> {
+pub async fn get_profile(handle: String) -> Result<Public<ProfileView>, AppError> {
     let Ok(handle) = laurel::Handle::parse(&handle) else {
-        return Ok(None);
+        return Ok(Public::Missing);
     };
     let ctx = crate::ssr::context()?;
     let Some((profile, badges)) = ctx.store.public_profile(handle.as_str()).await? else {
-        return Ok(None);
+        return Ok(
+            match moved(&ctx, handle.as_str(), crate::paths::profile_page).await? {
+                Some(to) => Public::Moved(to),
+                None => Public::Missing,
+            },
+        );
     };
     let badges = badges.into_iter().map(|b| profile_badge(&ctx, b)).collect();
     let collections = ctx
@@ -62,9 +97,14 @@ pub async fn get_profile(handle: String) -> Result<Option<ProfileView>, AppError
             badge_count: c.badge_count,
         })
         .collect();
-    Ok(Some(ProfileView {
+    Ok(Public::Found(ProfileView {
         collections,
         url: ctx.site().profile(&profile.handle),
+        photo_url: profile
+            .image_type
+            .as_ref()
+            .map(|_| crate::paths::profile_photo(&profile.handle)),
+        links: profile.links.visible(),
         handle: profile.handle,
         display_name: profile.display_name,
         summary: profile.summary,

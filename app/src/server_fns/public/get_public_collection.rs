@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::get_profile::ProfileBadge;
+use super::get_profile::{ProfileBadge, Public};
 use crate::error::AppError;
 
 /// What a visitor sees of a public collection: only its public badges.
@@ -19,19 +19,19 @@ pub struct PublicCollectionView {
     pub badges: Vec<ProfileBadge>,
 }
 
-/// A holder's public collection; `None` (the page answers 404) when the
+/// A holder's public collection; `Missing` (the page answers 404) when the
 /// handle is not valid or unknown, the profile is off, or the collection
-/// is not public. Badges come from `Store::public_collection`, which
+/// is not public; `Moved` under a handle the holder gave up not long ago. Badges come from `Store::public_collection`, which
 /// selects public ones only.
 #[server(endpoint = "public/get_public_collection")]
 pub async fn get_public_collection(
     handle: String,
     public_id: String,
-) -> Result<Option<PublicCollectionView>, AppError> {
-    use super::get_profile::profile_badge;
+) -> Result<Public<PublicCollectionView>, AppError> {
+    use super::get_profile::{moved, profile_badge};
 
     let Ok(handle) = laurel::Handle::parse(&handle) else {
-        return Ok(None);
+        return Ok(Public::Missing);
     };
     let ctx = crate::ssr::context()?;
     let Some(found) = ctx
@@ -39,10 +39,14 @@ pub async fn get_public_collection(
         .public_collection(handle.as_str(), &public_id)
         .await?
     else {
-        return Ok(None);
+        let path = |current: &str| crate::paths::collection_page(current, &public_id);
+        return Ok(match moved(&ctx, handle.as_str(), path).await? {
+            Some(to) => Public::Moved(to),
+            None => Public::Missing,
+        });
     };
     let url = ctx.site().collection(handle.as_str(), &public_id);
-    Ok(Some(PublicCollectionView {
+    Ok(Public::Found(PublicCollectionView {
         oembed_url: laurel_service::embed::oembed_url(&ctx, &url),
         url,
         profile_href: crate::paths::profile_page(handle.as_str()),

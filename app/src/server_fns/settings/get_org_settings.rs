@@ -11,14 +11,9 @@ pub struct OrgSettings {
     pub public_url: String,
     pub image_url: Option<String>,
     pub summary: String,
-    pub linkedin_url: String,
-    pub linkedin_visible: bool,
-    pub facebook_url: String,
-    pub facebook_visible: bool,
-    pub twitter_url: String,
-    pub twitter_visible: bool,
-    pub wechat_id: String,
-    pub wechat_visible: bool,
+    pub contact_email: String,
+    pub linkedin_org_id: String,
+    pub links: laurel::SocialLinks,
 }
 
 /// Privileged members only.
@@ -41,13 +36,8 @@ pub async fn get_org_settings(subdomain: String) -> Result<OrgSettings, AppError
         image_url: p.image_type.as_ref().map(|_| urls.image()),
         subdomain: membership.subdomain,
         summary: p.summary,
-        linkedin_url: p.linkedin_url,
-        linkedin_visible: p.linkedin_visible,
-        facebook_url: p.facebook_url,
-        facebook_visible: p.facebook_visible,
-        twitter_url: p.twitter_url,
-        twitter_visible: p.twitter_visible,
-        wechat_id: p.wechat_id,
-        wechat_visible: p.wechat_visible,
+        contact_email: p.contact_email,
+        linkedin_org_id: p.linkedin_org_id,
+        links: p.links,
     })
 }

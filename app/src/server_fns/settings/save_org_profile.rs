@@ -2,12 +2,15 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Saves the summary and social links with their visibility toggles.
-/// Checkboxes arrive only when ticked, hence the `Option`s.
+/// Saves the summary, the public contact address, the LinkedIn company ID
+/// and the social links with their visibility toggles. Checkboxes arrive
+/// only when ticked, hence the `Option`s.
 #[server(endpoint = "settings/save_org_profile")]
 pub async fn save_org_profile(
     subdomain: String,
     summary: String,
+    #[server(default)] contact_email: String,
+    #[server(default)] linkedin_org_id: String,
     linkedin_url: String,
     linkedin_visible: Option<String>,
     facebook_url: String,
@@ -17,8 +20,8 @@ pub async fn save_org_profile(
     wechat_id: String,
     wechat_visible: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::components::social::posted_links;
     use crate::ssr::{access::require_role, auth, context};
-    use laurel::domain::{parse_wechat_id, Social};
     use laurel::AuditEvent;
     use laurel::Role;
     use laurel_store::Audit;
@@ -32,17 +35,25 @@ pub async fn save_org_profile(
             summary.chars().count()
         )));
     }
+    let contact_email = match contact_email.trim() {
+        "" => String::new(),
+        e => laurel::Email::parse(e)?.as_str().to_owned(),
+    };
     let profile = OrganisationProfile {
         summary,
         image_type: None,
-        linkedin_url: Social::LinkedIn.parse_link(&linkedin_url)?,
-        linkedin_visible: linkedin_visible.is_some(),
-        facebook_url: Social::Facebook.parse_link(&facebook_url)?,
-        facebook_visible: facebook_visible.is_some(),
-        twitter_url: Social::Twitter.parse_link(&twitter_url)?,
-        twitter_visible: twitter_visible.is_some(),
-        wechat_id: parse_wechat_id(&wechat_id)?,
-        wechat_visible: wechat_visible.is_some(),
+        contact_email,
+        linkedin_org_id: laurel::domain::parse_linkedin_org_id(&linkedin_org_id)?,
+        links: posted_links(
+            linkedin_url,
+            linkedin_visible,
+            facebook_url,
+            facebook_visible,
+            twitter_url,
+            twitter_visible,
+            wechat_id,
+            wechat_visible,
+        )?,
     };
     let ctx = context()?;
     ctx.store

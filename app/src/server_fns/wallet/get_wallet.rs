@@ -17,12 +17,18 @@ pub struct WalletFilter {
     /// An issuer's name, exactly.
     #[serde(default)]
     pub issuer: String,
+    /// One of the badge's tags, exactly.
+    #[serde(default)]
+    pub tag: String,
     /// `name`, or the newest first.
     #[serde(default)]
     pub sort: String,
     /// From 1.
     #[serde(default)]
     pub page: u32,
+    /// `list`, or a grid of cards.
+    #[serde(default)]
+    pub view: String,
 }
 
 /// Badges per wallet page.
@@ -39,11 +45,37 @@ pub fn status_word(status: BadgeStatus) -> &'static str {
 
 impl WalletFilter {
     /// Whether a badge is shown under this filter.
-    pub fn matches(&self, badge: &str, issuer: &str, status: BadgeStatus) -> bool {
+    pub fn matches(&self, badge: &str, issuer: &str, tags: &[String], status: BadgeStatus) -> bool {
         let q = self.q.trim().to_lowercase();
         (q.is_empty() || badge.to_lowercase().contains(&q) || issuer.to_lowercase().contains(&q))
             && (self.status.is_empty() || self.status == status_word(status))
             && (self.issuer.is_empty() || self.issuer == issuer)
+            && (self.tag.is_empty() || tags.contains(&self.tag))
+    }
+
+    /// The badges as a list rather than a grid of cards.
+    pub fn is_list(&self) -> bool {
+        self.view == "list"
+    }
+
+    /// The wallet's address with this filter (and `page`), as a link.
+    #[cfg(feature = "ssr")]
+    pub fn link(&self, page: u32) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("issuer", &self.issuer),
+            ("tag", &self.tag),
+            ("sort", &self.sort),
+            ("view", &self.view),
+        ] {
+            if !v.is_empty() {
+                query.append_pair(k, v);
+            }
+        }
+        query.append_pair("page", &page.to_string());
+        format!("{}?{}", crate::paths::WALLET, query.finish())
     }
 }
 
@@ -58,6 +90,7 @@ pub struct WalletItem {
     pub issued_on: String,
     pub status: BadgeStatus,
     pub public: bool,
+    pub tags: Vec<String>,
     /// LinkedIn's add-to-profile link for this badge (through Laurel's
     /// counting redirect).
     pub linkedin: String,
@@ -108,6 +141,11 @@ pub struct ProfileSettings {
     pub display_name: String,
     pub summary: String,
     pub public: bool,
+    pub links: laurel::SocialLinks,
+    /// New badges start public (the holder's standing choice).
+    pub default_public: bool,
+    /// The photo's public address, when there is a photo.
+    pub photo_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +165,8 @@ pub struct WalletView {
     pub next_page: Option<String>,
     /// Every issuer in the wallet, for the filter.
     pub issuers: Vec<String>,
+    /// Every tag of the wallet's badges, for the filter.
+    pub tags: Vec<String>,
     pub imports: Vec<ImportItem>,
     pub collections: Vec<CollectionSummary>,
     pub addresses: Vec<AddressItem>,
@@ -147,18 +187,29 @@ pub async fn get_wallet(#[server(default)] filter: WalletFilter) -> Result<Walle
     let mut issuers: Vec<String> = all.iter().map(|b| b.organisation_name.clone()).collect();
     issuers.sort();
     issuers.dedup();
+    let all: Vec<(laurel_store::WalletBadge, Vec<String>)> = all
+        .into_iter()
+        .map(|b| {
+            let tags = serde_json::from_str(&b.tags).unwrap_or_default();
+            (b, tags)
+        })
+        .collect();
+    let mut tags: Vec<String> = all.iter().flat_map(|(_, t)| t.iter().cloned()).collect();
+    tags.sort_by_key(|t| t.to_lowercase());
+    tags.dedup();
     let mut chosen: Vec<_> = all
         .into_iter()
-        .filter(|b| {
+        .filter(|(b, tags)| {
             filter.matches(
                 &b.badge_name,
                 &b.organisation_name,
+                tags,
                 BadgeStatus::at(b.revoked_at, b.expires_at, now),
             )
         })
         .collect();
     if filter.sort == "name" {
-        chosen.sort_by(|a, b| {
+        chosen.sort_by(|(a, _), (b, _)| {
             a.badge_name
                 .to_lowercase()
                 .cmp(&b.badge_name.to_lowercase())
@@ -172,7 +223,7 @@ pub async fn get_wallet(#[server(default)] filter: WalletFilter) -> Result<Walle
         .into_iter()
         .skip((filter.page as usize - 1) * WALLET_PAGE)
         .take(WALLET_PAGE)
-        .map(|b| {
+        .map(|(b, tags)| {
             let urls = ctx.urls(&b.subdomain);
             let verify_url = urls.assertion(&b.slug);
             let linkedin = urls.share(&b.slug, laurel::ShareChannel::Linkedin);
@@ -190,6 +241,7 @@ pub async fn get_wallet(#[server(default)] filter: WalletFilter) -> Result<Walle
                 })
             });
             WalletItem {
+                tags,
                 linkedin,
                 embed,
                 image_url,
@@ -208,10 +260,16 @@ pub async fn get_wallet(#[server(default)] filter: WalletFilter) -> Result<Walle
         .holder_profile(user.user_id)
         .await?
         .map(|p| ProfileSettings {
+            photo_url: p
+                .image_type
+                .as_ref()
+                .map(|_| crate::paths::profile_photo(&p.handle)),
             handle: p.handle,
             display_name: p.display_name,
             summary: p.summary,
             public: p.public,
+            links: p.links,
+            default_public: p.default_public,
         })
         .unwrap_or_default();
     let imports = ctx
@@ -260,21 +318,7 @@ pub async fn get_wallet(#[server(default)] filter: WalletFilter) -> Result<Walle
                 verified: e.verified_at.is_some(),
             }),
     );
-    let page_link = |page: u32| {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &filter.q),
-            ("status", &filter.status),
-            ("issuer", &filter.issuer),
-            ("sort", &filter.sort),
-        ] {
-            if !v.is_empty() {
-                query.append_pair(k, v);
-            }
-        }
-        query.append_pair("page", &page.to_string());
-        format!("{}?{}", crate::paths::WALLET, query.finish())
-    };
+    let page_link = |page: u32| filter.link(page);
     let previous_page = (filter.page > 1).then(|| page_link(filter.page - 1));
     let next_page = (filter.page < pages).then(|| page_link(filter.page + 1));
     Ok(WalletView {
@@ -285,6 +329,7 @@ pub async fn get_wallet(#[server(default)] filter: WalletFilter) -> Result<Walle
         filter,
         pages,
         issuers,
+        tags,
         addresses,
         email: user.email,
         profile,

@@ -4,9 +4,14 @@ use crate::error::AppError;
 
 /// Makes one of the signed-in holder's badges public (`public` = "true") or
 /// private (anything else). A badge that is not theirs is "not found":
-/// whether it exists is not told.
+/// whether it exists is not told. `from` = "badge" comes back to the
+/// badge's own page instead of the wallet.
 #[server(endpoint = "wallet/set_visibility")]
-pub async fn set_visibility(slug: String, public: String) -> Result<(), AppError> {
+pub async fn set_visibility(
+    slug: String,
+    public: String,
+    #[server(default)] from: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr::{auth, context};
 
     let user = auth::require_user().await?;
@@ -19,6 +24,10 @@ pub async fn set_visibility(slug: String, public: String) -> Result<(), AppError
     {
         return Err(AppError::NotFound);
     }
-    leptos_axum::redirect(crate::paths::WALLET);
+    if from.as_deref() == Some("badge") {
+        leptos_axum::redirect(&crate::paths::wallet_badge_page(slug.trim()));
+    } else {
+        leptos_axum::redirect(crate::paths::WALLET);
+    }
     Ok(())
 }

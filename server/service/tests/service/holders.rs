@@ -13,6 +13,8 @@ use laurel_store::{
 
 use super::issuing::{award, ctx, design, org};
 
+static NO_LINKS: laurel::SocialLinks = laurel::SocialLinks::NONE;
+
 on_both_backends!(holders_on_sqlite, holders_on_postgres, holders);
 on_both_backends!(reports_on_sqlite, reports_on_postgres, reports);
 on_both_backends!(imports_on_sqlite, imports_on_postgres, imports);
@@ -478,6 +480,8 @@ async fn collections(store: &Store) {
                 display_name: "Cat",
                 summary: "",
                 public: true,
+                links: &NO_LINKS,
+                default_public: false,
             },
         )
         .await
@@ -536,6 +540,8 @@ async fn collections(store: &Store) {
                 display_name: "Cat",
                 summary: "",
                 public: false,
+                links: &NO_LINKS,
+                default_public: false,
             },
         )
         .await
@@ -658,6 +664,43 @@ async fn addresses(store: &Store) {
             .await,
         Err(StoreError::Conflict(_))
     ));
+    // Nor an issuer's sign-up: the address is Eva's (one INSERT_USER_SQL
+    // guards every way in); nothing is made and the link stays usable.
+    store
+        .create_email_token(
+            TokenPurpose::Signup,
+            "eva@work.example",
+            "signup-work",
+            Utc::now() + Duration::hours(1),
+            None,
+            None,
+            &serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    let activation = laurel_store::Activation {
+        token_hash: "signup-work",
+        organisation_name: "Work Org",
+        subdomain: "work-org",
+        contact_name: "Someone",
+        contact_phone: "",
+        password_hash: "$argon2id$fake",
+        session_hash: "session-work",
+        session_expires: Utc::now() + Duration::days(1),
+        ip: "10.0.0.1",
+        user_agent: "test",
+    };
+    assert!(matches!(
+        store.activate_signup(&activation).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store
+            .organisation_by_subdomain(&laurel::Subdomain::parse("work-org").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
 
     // Removing it takes its badges out, with her choices about them.
     assert!(store
@@ -796,6 +839,8 @@ async fn export_and_delete(store: &Store) {
                 display_name: "Gil",
                 summary: "",
                 public: true,
+                links: &NO_LINKS,
+                default_public: false,
             },
         )
         .await

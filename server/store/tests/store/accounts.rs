@@ -488,15 +488,25 @@ async fn unsupported_scheme_is_refused() {
 async fn profile(store: &Store, org: i64) {
     let empty = store.organisation_profile(org).await.unwrap().unwrap();
     assert_eq!(empty, OrganisationProfile::default());
+    assert_eq!(store.linkedin_org_id(org).await.unwrap(), None);
     let p = OrganisationProfile {
         summary: "We teach.".into(),
-        linkedin_url: "https://www.linkedin.com/company/x".into(),
-        linkedin_visible: true,
-        twitter_url: "https://x.com/x".into(),
+        links: laurel::SocialLinks {
+            linkedin_url: "https://www.linkedin.com/company/x".into(),
+            linkedin_visible: true,
+            twitter_url: "https://x.com/x".into(),
+            ..Default::default()
+        },
+        contact_email: "badges@example.org".into(),
+        linkedin_org_id: "1337".into(),
         ..Default::default()
     };
     store.save_organisation_profile(org, &p).await.unwrap();
     assert_eq!(store.organisation_profile(org).await.unwrap().unwrap(), p);
+    assert_eq!(
+        store.linkedin_org_id(org).await.unwrap().as_deref(),
+        Some("1337")
+    );
     assert!(store.organisation_image(org).await.unwrap().is_none());
     store
         .set_organisation_image(org, Some(("image/png", b"png bytes")))
