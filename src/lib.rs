@@ -21,6 +21,8 @@ pub mod markdown;
 pub mod ob2;
 pub mod ob3;
 pub mod recipient;
+#[cfg(feature = "crypto")]
+pub mod remote;
 pub mod share;
 pub mod template;
 #[cfg(feature = "verify")]
@@ -29,6 +31,6 @@ pub mod vocab;
 
 pub use domain::{Email, Handle, ParseError, PublicUrl, SocialLinks, Subdomain};
 pub use vocab::{
-    AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus, ImportKind, RegisterSort, Role,
-    RowStatus, ShareChannel,
+    ApiScope, ApiScopes, AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus, ImportKind,
+    KeyOrigin, RegisterSort, Role, RowStatus, ShareChannel,
 };

@@ -159,6 +159,26 @@ vocabulary! {
         Embed,
     }
 
+    /// Where a remote-issuing key came from: made in Laurel (its private
+    /// half downloaded once) or a public key an organisation added.
+    #[strum(serialize_all = "snake_case")]
+    pub enum KeyOrigin: "key origin" {
+        Generated,
+        Uploaded,
+    }
+
+    /// What an API token may do (`/api/v1`), spelt as in OAuth scopes.
+    pub enum ApiScope: "API scope" {
+        #[strum(serialize = "templates:read")]
+        TemplatesRead,
+        #[strum(serialize = "badges:read")]
+        BadgesRead,
+        #[strum(serialize = "badges:issue")]
+        BadgesIssue,
+        #[strum(serialize = "badges:revoke")]
+        BadgesRevoke,
+    }
+
     /// The issued-badge register's sort orders.
     #[derive(Default)]
     #[strum(serialize_all = "snake_case")]
@@ -244,6 +264,62 @@ vocabulary! {
         BadgeImported,
         #[strum(serialize = "wallet.import_removed")]
         ImportRemoved,
+        #[strum(serialize = "integration.created")]
+        IntegrationCreated,
+        #[strum(serialize = "integration.regenerated")]
+        IntegrationRegenerated,
+        #[strum(serialize = "integration.key_added")]
+        IntegrationKeyAdded,
+        #[strum(serialize = "integration.key_revoked")]
+        IntegrationKeyRevoked,
+        #[strum(serialize = "api_token.created")]
+        ApiTokenCreated,
+        #[strum(serialize = "api_token.revoked")]
+        ApiTokenRevoked,
+    }
+}
+
+/// An API token's scopes: a set of [`ApiScope`]s, written space-separated
+/// (in the database, in forms and in the API's JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ApiScopes(std::collections::BTreeSet<ApiScope>);
+
+impl ApiScopes {
+    pub fn contains(&self, scope: ApiScope) -> bool {
+        self.0.contains(&scope)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = ApiScope> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+impl FromIterator<ApiScope> for ApiScopes {
+    fn from_iter<I: IntoIterator<Item = ApiScope>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+impl std::fmt::Display for ApiScopes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let words: Vec<&str> = self.iter().map(ApiScope::as_str).collect();
+        f.write_str(&words.join(" "))
+    }
+}
+
+impl std::str::FromStr for ApiScopes {
+    type Err = UnknownWord;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split_whitespace().map(str::parse).collect()
+    }
+}
+
+impl TryFrom<String> for ApiScopes {
+    type Error = UnknownWord;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 
@@ -328,6 +404,16 @@ mod tests {
         );
         assert!("".parse::<BadgeStatus>().is_err());
         assert_eq!(" privileged ".parse::<Role>().unwrap(), Role::Privileged);
+    }
+
+    #[test]
+    fn api_scopes_are_a_set_spelt_with_spaces() {
+        let s: ApiScopes = "badges:read  templates:read badges:read".parse().unwrap();
+        assert_eq!(s.to_string(), "templates:read badges:read");
+        assert!(s.contains(ApiScope::BadgesRead) && !s.contains(ApiScope::BadgesIssue));
+        let e = "badges:read badges:write".parse::<ApiScopes>().unwrap_err();
+        assert_eq!(e.to_string(), "“badges:write” is not a known API scope.");
+        assert!("".parse::<ApiScopes>().unwrap().is_empty());
     }
 
     #[test]

@@ -30,6 +30,8 @@ use leptos_router::{
 use crate::components::layout::{ErrorPanel, Layout};
 use crate::pages::{
     account::{ActivatePage, JoinPage, LoginPage, PortalPage, SignupPage, SignupSentPage},
+    api_reference::ApiReferencePage,
+    api_settings::ApiSettingsPage,
     collection::CollectionEditPage,
     home::HomePage,
     issuing::{BatchPage, BatchesPage, ClaimPage, DashboardPage, IssuedBadgePage, RegisterPage},
@@ -119,6 +121,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
                         <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                         <Route path=path!("/verify") view=VerifierPage ssr=SsrMode::Async />
+                        <Route path=path!("/developers/api") view=ApiReferencePage ssr=SsrMode::Async />
                         <Route path=path!("/verify/report/:token") view=ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async />
@@ -137,6 +140,7 @@ pub fn App() -> impl IntoView {
                             view=SettingsPage
                             ssr=SsrMode::Async
                         />
+                        <Route path=path!("/portal/:subdomain/settings/api") view=ApiSettingsPage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain/users") view=MembersPage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain/audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async />

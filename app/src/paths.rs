@@ -69,6 +69,9 @@ pub fn collection_page(handle: &str, public_id: &str) -> String {
 /// The public verifier, for any Open Badge.
 pub const VERIFIER: &str = "/verify";
 
+/// The REST API's reference (read from its OpenAPI document).
+pub const API_REFERENCE: &str = "/developers/api";
+
 /// A report of the public verifier, at its unguessable link.
 pub fn verifier_report(token: &str) -> String {
     format!("{VERIFIER}/report/{token}")
@@ -117,6 +120,10 @@ impl Portal<'_> {
     }
     pub fn settings(self) -> String {
         format!("/portal/{}/settings", self.subdomain)
+    }
+    /// Settings → API (remote issuing).
+    pub fn api_settings(self) -> String {
+        format!("/portal/{}/settings/api", self.subdomain)
     }
     pub fn users(self) -> String {
         format!("/portal/{}/users", self.subdomain)

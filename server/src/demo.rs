@@ -2,14 +2,18 @@
 //! a newcomer sees a populated site at once and scripts get stable URLs.
 //! Idempotent: a second run finds what the first made.
 
+use std::path::{Path, PathBuf};
+
 use chrono::{Duration, Utc};
 use laurel::award::{Award, Holder};
-use laurel::{Email, Subdomain};
+use laurel::crypto::SigningKey;
+use laurel::{Email, KeyOrigin, Subdomain};
 use laurel_service::issuing::{Issuer, Source};
 use laurel_service::ServerContext;
 use laurel_service::ServiceError;
 use laurel_store::{
     AssertionRow, BadgeClassRow, CollectionFields, NewBadgeClass, Organisation, ProfileUpdate,
+    TemplateDesign,
 };
 
 static NO_LINKS: laurel::SocialLinks = laurel::SocialLinks::NONE;
@@ -22,6 +26,13 @@ const COLLECTION_ID: &str = "rust-path";
 
 /// The demo holder's public profile: `/u/demo-holder`.
 const PROFILE_HANDLE: &str = "demo-holder";
+
+/// The demo template remote-issue requests name (`externalTemplateId`).
+const EXTERNAL_TEMPLATE_ID: &str = "DEMO-EXAM";
+
+/// The demo integration's private key, in the data directory.
+const KEY_XML: &str = "demo-integration-key.xml";
+const KEY_PEM: &str = "demo-integration-key.pem";
 
 const PNG: &[u8] = include_bytes!("../assets/demo-badge.png");
 const SVG: &[u8] = include_bytes!("../assets/demo-badge.svg");
@@ -143,8 +154,108 @@ async fn award(
     Ok(a)
 }
 
-/// Makes (or finds) the demo data; returns `(kind, URL)` lines.
-pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, ServiceError> {
+/// Remote issuing for the demo organisation: a template with an external
+/// ID, the integration, and a key pair whose private half is written to the
+/// data directory (as .NET XML and PKCS#8 PEM, owner-only) so a client can
+/// sign requests at once. A second run keeps the key while its files are
+/// there and it is still active; otherwise it makes a new one.
+async fn remote(
+    ctx: &ServerContext,
+    org: &Organisation,
+    data_dir: &Path,
+) -> Result<Vec<(&'static str, String)>, ServiceError> {
+    if ctx
+        .store
+        .template_by_external_id(org.id, EXTERNAL_TEMPLATE_ID)
+        .await?
+        .is_none()
+    {
+        ctx.store
+            .create_template(
+                org.id,
+                Some(EXTERNAL_TEMPLATE_ID),
+                "demo-remote-exam",
+                &TemplateDesign {
+                    name: "Remote Exam Passed",
+                    description: "Passed the Laurel Demo Academy's online exam.",
+                    criteria_narrative: Some(
+                        "Pass the online exam; the exam system issues the badge.",
+                    ),
+                    criteria_url: None,
+                    image_type: "image/png",
+                    image: PNG,
+                    tags: r#"["demo","api"]"#,
+                    alignment: "[]",
+                    validity_years: 0,
+                },
+            )
+            .await?;
+    }
+    let integration = ctx
+        .store
+        .ensure_integration(org.id, &laurel::remote::new_integration_id())
+        .await?;
+    let (xml, pem) = (data_dir.join(KEY_XML), data_dir.join(KEY_PEM));
+    let active = ctx.store.active_integration_keys(org.id).await?;
+    let kept = std::fs::read_to_string(&pem)
+        .ok()
+        .and_then(|text| SigningKey::from_pkcs8_pem(&text).ok())
+        .filter(|key| {
+            let fingerprint = key.public_key().thumbprint();
+            xml.exists() && active.iter().any(|k| k.fingerprint == fingerprint)
+        });
+    if kept.is_none() {
+        let key = SigningKey::generate().map_err(|e| {
+            tracing::error!(error = %e, "demo: key generation failed");
+            ServiceError::Internal
+        })?;
+        let public = key.public_key();
+        ctx.store
+            .add_integration_key(
+                org.id,
+                &public.to_pem(),
+                &public.thumbprint(),
+                KeyOrigin::Generated,
+            )
+            .await?;
+        write_secret(&xml, &key.to_dotnet_xml())?;
+        write_secret(&pem, &key.to_pkcs8_pem())?;
+    }
+    let path = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p).display().to_string();
+    Ok(vec![
+        ("remote-api", ctx.site().remote_issue()),
+        ("integration-id", integration.integration_id),
+        ("domain-name", org.subdomain.clone()),
+        ("external-template-id", EXTERNAL_TEMPLATE_ID.into()),
+        ("integration-key-xml", path(xml)),
+        ("integration-key-pem", path(pem)),
+        ("openapi", ctx.site().openapi()),
+    ])
+}
+
+/// Writes a private key readable by its owner only.
+fn write_secret(path: &Path, text: &str) -> Result<(), ServiceError> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).map_err(|e| {
+        tracing::error!(path = %path.display(), error = %e, "demo: cannot write the key");
+        ServiceError::Internal
+    })?;
+    file.write_all(text.as_bytes())
+        .map_err(|_| ServiceError::Internal)
+}
+
+/// Makes (or finds) the demo data; returns `(kind, value)` lines: mostly
+/// URLs, and the remote-issuing values (an ID, names, key file paths).
+pub async fn run(
+    ctx: &ServerContext,
+    data_dir: &Path,
+) -> Result<Vec<(&'static str, String)>, ServiceError> {
     let subdomain = Subdomain::parse("demo").expect("a valid constant");
     let org = ctx
         .store
@@ -218,7 +329,8 @@ pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, Ser
             .await?;
     }
 
-    Ok(vec![
+    let remote = remote(ctx, &org, data_dir).await?;
+    let mut lines = vec![
         ("organisation", urls.home()),
         ("issuer", urls.issuer()),
         ("jwks", urls.jwks()),
@@ -244,5 +356,7 @@ pub async fn run(ctx: &ServerContext) -> Result<Vec<(&'static str, String)>, Ser
             ctx.site().collection(PROFILE_HANDLE, COLLECTION_ID),
         ),
         ("verify", ctx.site().verifier()),
-    ])
+    ];
+    lines.extend(remote);
+    Ok(lines)
 }

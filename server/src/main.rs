@@ -1,10 +1,12 @@
 //! `laurel`: the server binary. Start-up is a short list of checks, each of
 //! which stops with one sentence naming the setting at fault.
 
+mod api;
 mod badges;
 mod config;
 mod demo;
 mod dev_mail;
+mod remote;
 mod routes;
 mod security;
 mod state;
@@ -113,7 +115,10 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         Command::Demo => {
             let store = open_store(&config).await?;
             let ctx = server_context(&config, store.clone())?;
-            for (kind, url) in demo::run(&ctx).await.map_err(StartupError::Demo)? {
+            for (kind, url) in demo::run(&ctx, &config.data_dir)
+                .await
+                .map_err(StartupError::Demo)?
+            {
                 println!("{kind} {url}");
             }
             store.close().await;

@@ -105,17 +105,23 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
         .into_iter()
         .filter(|r| !r.path().contains("/assertions/"))
         .collect();
+    let (api_routes, document) = crate::api::routes();
     let page: PageRenderer = {
         let ctx = state.ctx.clone();
+        let document = document.clone();
         let options = state.leptos_options.clone();
         let render = leptos_axum::render_app_async_with_context(
-            move || provide_context(ctx.clone()),
+            move || {
+                provide_context(ctx.clone());
+                provide_context(document.clone());
+            },
             move || shell(options.clone()),
         );
         Arc::new(move |request| Box::pin(render(request)))
     };
     let leptos_options = state.leptos_options.clone();
     let ctx = state.ctx.clone();
+    let api_state = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -128,7 +134,10 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(ctx.clone()),
+            move || {
+                provide_context(ctx.clone());
+                provide_context(document.clone());
+            },
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -141,6 +150,13 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
             origin,
             security::same_origin,
         ))
+        // The machines' API: outside the browser CSRF check (it reads no
+        // cookie; a request is authenticated by its signature only).
+        .merge(
+            crate::remote::routes()
+                .merge(api_routes)
+                .with_state(api_state),
+        )
         .layer(middleware::from_fn_with_state(security, security::headers))
         .layer(
             ServiceBuilder::new()

@@ -170,12 +170,51 @@ fn demo_is_idempotent_and_prints_kind_url_lines() {
             && first.contains("collection https://badges.example.org/u/demo-holder/c/rust-path\n"),
         "{first}"
     );
+    assert!(
+        first.contains("remote-api https://badges.example.org/api/remote/v1/issue\n")
+            && first.contains("domain-name demo\n")
+            && first.contains("external-template-id DEMO-EXAM\n")
+            && first.contains("openapi https://badges.example.org/api/v1/openapi.json\n"),
+        "{first}"
+    );
+    // The remote-issuing values are not URLs: a GUID, names, key files.
+    let not_urls = [
+        "integration-id",
+        "domain-name",
+        "external-template-id",
+        "integration-key-xml",
+        "integration-key-pem",
+    ];
+    let mut values = std::collections::HashMap::new();
     for line in first.lines() {
-        let (kind, url) = line.split_once(' ').expect("<kind> <url>");
+        let (kind, value) = line.split_once(' ').expect("<kind> <value>");
         assert!(
-            !kind.is_empty() && url.starts_with("https://badges.example.org/"),
+            !kind.is_empty()
+                && (not_urls.contains(&kind) || value.starts_with("https://badges.example.org/")),
             "{line}"
         );
+        values.insert(kind, value);
+    }
+    let id = values["integration-id"];
+    assert!(
+        id.len() == 36 && id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+        "{id}"
+    );
+    let xml = std::fs::read_to_string(values["integration-key-xml"]).unwrap();
+    assert!(
+        xml.starts_with("<RSAKeyValue><Modulus>") && xml.contains("<D>"),
+        "{xml}"
+    );
+    let pem = std::fs::read_to_string(values["integration-key-pem"]).unwrap();
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(values["integration-key-pem"])
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the private key is the owner's only");
     }
     assert!(
         dir.join("laurel.db").exists(),

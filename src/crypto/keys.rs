@@ -23,6 +23,8 @@ pub enum KeyError {
     BadPublicKey(String),
     #[error("The RSA key has {0} bits; at least 2048 are required.")]
     TooSmall(usize),
+    #[error("That is a private key: give the public key only (the private key stays with you).")]
+    PrivateKeyGiven,
 }
 
 /// An issuer's RSA private key; signs RS256.
@@ -50,6 +52,20 @@ impl SigningKey {
             return Err(KeyError::TooSmall(bits));
         }
         Ok(Self { pair })
+    }
+
+    /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    pub fn to_pkcs8_pem(&self) -> String {
+        rsa::pkcs8::der::pem::encode_string("PRIVATE KEY", LineEnding::LF, &self.to_pkcs8_der())
+            .expect("DER encodes as PEM")
+    }
+
+    /// Reads a PKCS#8 PEM private key (what [`Self::to_pkcs8_pem`] writes).
+    pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
+        match rsa::pkcs8::der::pem::decode_vec(pem.trim().as_bytes()) {
+            Ok(("PRIVATE KEY", der)) => Self::from_pkcs8_der(&der),
+            _ => Err(KeyError::BadPrivateKey),
+        }
     }
 
     /// The private key as PKCS#8 DER (to be sealed before storage).
@@ -132,6 +148,27 @@ impl PublicKey {
         Self::from_rsa(inner)
     }
 
+    /// A key from its modulus and public exponent (big-endian bytes).
+    pub fn from_n_e(n: &[u8], e: &[u8]) -> Result<Self, KeyError> {
+        let n = rsa::BoxedUint::from_be_slice_vartime(n);
+        let e = rsa::BoxedUint::from_be_slice_vartime(e);
+        let inner = rsa::PublicKey::new(n, e).map_err(|e| KeyError::BadPublicKey(e.to_string()))?;
+        Self::from_rsa(inner)
+    }
+
+    /// A public key as a person pastes it: PEM (SPKI or PKCS#1) or .NET
+    /// XML. A private key, in any of these forms, is refused and not kept.
+    pub fn from_text(text: &str) -> Result<Self, KeyError> {
+        let text = text.trim();
+        if text.starts_with('<') {
+            return super::dotnet::public_from_xml(text);
+        }
+        if text.contains("PRIVATE KEY-----") {
+            return Err(KeyError::PrivateKeyGiven);
+        }
+        Self::from_pem(text)
+    }
+
     /// Reads an RSA JWK (`kty: RSA`, base64url `n` and `e`).
     pub fn from_jwk(jwk: &serde_json::Value) -> Result<Self, KeyError> {
         let field = |name: &str| -> Result<Vec<u8>, KeyError> {
@@ -146,10 +183,7 @@ impl PublicKey {
         if jwk.get("kty").and_then(|v| v.as_str()) != Some("RSA") {
             return Err(KeyError::BadPublicKey("JWK kty is not RSA".into()));
         }
-        let n = rsa::BoxedUint::from_be_slice_vartime(&field("n")?);
-        let e = rsa::BoxedUint::from_be_slice_vartime(&field("e")?);
-        let inner = rsa::PublicKey::new(n, e).map_err(|e| KeyError::BadPublicKey(e.to_string()))?;
-        Self::from_rsa(inner)
+        Self::from_n_e(&field("n")?, &field("e")?)
     }
 
     pub fn bits(&self) -> usize {
@@ -203,6 +237,14 @@ mod tests {
 
         let reloaded = SigningKey::from_pkcs8_der(&key.to_pkcs8_der()).unwrap();
         assert_eq!(reloaded.public_key(), public);
+        let private_pem = key.to_pkcs8_pem();
+        assert!(private_pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        let reloaded = SigningKey::from_pkcs8_pem(&private_pem).unwrap();
+        assert_eq!(reloaded.public_key(), public);
+        assert_eq!(
+            SigningKey::from_pkcs8_pem(&public.to_pem()).unwrap_err(),
+            KeyError::BadPrivateKey
+        );
 
         let pem = public.to_pem();
         assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"));

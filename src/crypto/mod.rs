@@ -3,6 +3,7 @@
 //! Signing uses `aws-lc-rs` (AWS-LC, the fastest RSA here: see the `signing`
 //! benchmark); the `rsa` crate reads and writes key formats (PEM, PKCS#1).
 
+pub mod dotnet;
 pub mod jws;
 pub mod keys;
 pub mod sealed;

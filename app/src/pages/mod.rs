@@ -1,4 +1,6 @@
 pub mod account;
+pub mod api_reference;
+pub mod api_settings;
 pub mod collection;
 pub mod home;
 pub mod issuing;

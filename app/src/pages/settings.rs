@@ -61,6 +61,8 @@ fn SettingsForms(s: OrgSettings) -> impl IntoView {
                 <p class="text-stone-600">
                     {s.name.clone()} " · "
                     <a href=s.public_url.clone() class="underline">"public profile"</a>
+                    " · "
+                    <a href=crate::paths::portal(&s.subdomain).api_settings() class="underline">"API (remote issuing)"</a>
                 </p>
             </header>
             {saved.then(|| view! { <p role="status" class="rounded bg-emerald-50 px-3 py-2 text-emerald-900">"Saved."</p> })}

@@ -60,15 +60,7 @@ pub fn session_token() -> Option<String> {
 /// The session token in these request headers, if any (for the few axum
 /// routes outside Leptos that serve something to its owner only).
 pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| !v.is_empty())
+    cookie_in(headers, SESSION_COOKIE)
 }
 
 /// The client's address: the peer, or — when the server is told to trust
@@ -155,6 +147,49 @@ fn set_cookie(cookie: Cookie<'_>) {
     }
 }
 
+/// The cookie that carries a new API token to the one page load that shows
+/// it: sealed with the master key for this user
+/// (`laurel_service::api::seal_new_token`), HttpOnly, SameSite=Strict, two
+/// minutes.
+const TOKEN_FLASH_COOKIE: &str = "laurel_new_token";
+const TOKEN_FLASH_TTL: i64 = 120;
+
+fn token_flash_cookie(value: String, ttl: i64, secure: bool) -> Cookie<'static> {
+    Cookie::build((TOKEN_FLASH_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(ttl))
+        .build()
+}
+
+pub fn set_token_flash(ctx: &laurel_service::ServerContext, user_id: i64, token: &str) {
+    let sealed = laurel_service::api::seal_new_token(&ctx.master_key, user_id, token);
+    set_cookie(token_flash_cookie(sealed, TOKEN_FLASH_TTL, ctx.https()));
+}
+
+/// The new token waiting to be shown to `user_id`, once: the cookie is
+/// cleared in the same response.
+pub fn take_token_flash(ctx: &laurel_service::ServerContext, user_id: i64) -> Option<String> {
+    let sealed = cookie_in(&request()?.headers, TOKEN_FLASH_COOKIE)?;
+    set_cookie(token_flash_cookie(String::new(), 0, ctx.https()));
+    laurel_service::api::open_new_token(&ctx.master_key, user_id, &sealed)
+}
+
+/// A cookie of these request headers, by name (an empty value is none).
+fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
 /// Sets the cookie of a sign-in waiting for its second step (HttpOnly,
 /// SameSite=Lax, Secure on https, 10 minutes).
 pub fn set_challenge_cookie(token: &str, secure: bool) {
@@ -183,15 +218,5 @@ pub fn clear_challenge_cookie(secure: bool) {
 
 /// The challenge token the browser sent, if any.
 pub fn challenge_token() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == CHALLENGE_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| !v.is_empty())
+    cookie_in(&request()?.headers, CHALLENGE_COOKIE)
 }

@@ -265,7 +265,59 @@ impl<'a> Issuer<'a> {
     }
 }
 
-/// The claim link of a badge (the holder's way into their wallet).
+/// The longest revocation reason (holders and verifiers read it).
+pub const MAX_REVOCATION_REASON: usize = 500;
+
+/// Revokes an issued badge with a reason (the portal's and the API's one
+/// way): the public assertion then answers 410 Gone and both revocation
+/// lists include it. `NotFound` when the organisation has no such badge,
+/// `Conflict` when it is already revoked.
+pub async fn revoke(
+    store: &Store,
+    organisation_id: i64,
+    slug: &str,
+    reason: &str,
+    user_id: Option<i64>,
+    ip: &str,
+) -> Result<(), ServiceError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ServiceError::Invalid(
+            "Give the reason for revoking; the holder and verifiers see it.".into(),
+        ));
+    }
+    if reason.chars().count() > MAX_REVOCATION_REASON {
+        return Err(ServiceError::Invalid(format!(
+            "The reason can be at most {MAX_REVOCATION_REASON} characters."
+        )));
+    }
+    if store
+        .assertion_by_slug(organisation_id, slug)
+        .await?
+        .is_none()
+    {
+        return Err(ServiceError::NotFound);
+    }
+    if !store
+        .revoke_assertion(organisation_id, slug, reason)
+        .await?
+    {
+        return Err(ServiceError::Conflict(
+            "This badge is already revoked.".into(),
+        ));
+    }
+    store
+        .audit(laurel_store::Audit {
+            organisation_id: Some(organisation_id),
+            user_id,
+            event: laurel::AuditEvent::BadgeRevoked,
+            detail: format!("{slug}: {reason}"),
+            ip,
+        })
+        .await?;
+    Ok(())
+}
+
 /// The mail telling a holder about their badge: what it is, who issued it,
 /// the verification page, the image to download and the claim link.
 #[allow(clippy::too_many_arguments)]

@@ -8,6 +8,7 @@
 //! call in with a [`ServerContext`], and get a [`ServiceError`] back.
 
 pub mod accounts;
+pub mod api;
 pub mod batches;
 pub mod documents;
 pub mod embed;
@@ -20,6 +21,7 @@ pub mod issuing;
 pub mod jobs;
 pub mod mail;
 pub mod mfa;
+pub mod remote;
 pub mod share_image;
 pub mod sitemap;
 pub mod templates;

@@ -104,6 +104,12 @@ impl OrgUrls {
     }
 }
 
+/// The route of [`SiteUrls::remote_issue`] (the server mounts it here).
+pub const REMOTE_ISSUE_PATH: &str = "/api/remote/v1/issue";
+
+/// Where the server serves the REST API's OpenAPI document.
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
 /// The links mails carry, under the public base URL. Tokens are base64url,
 /// so they go into the query string as they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +174,14 @@ impl SiteUrls {
     /// The sitemap of public pages.
     pub fn sitemap(&self) -> String {
         format!("{}/sitemap.xml", self.base)
+    }
+    /// The REST API's OpenAPI document.
+    pub fn openapi(&self) -> String {
+        format!("{}{}", self.base, OPENAPI_PATH)
+    }
+    /// Remote issuing (EXeed-compatible), for machines.
+    pub fn remote_issue(&self) -> String {
+        format!("{}{}", self.base, REMOTE_ISSUE_PATH)
     }
 }
 

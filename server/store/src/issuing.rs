@@ -42,11 +42,18 @@ pub struct RegisterQuery {
     pub sort: RegisterSort,
     pub offset: i64,
     pub limit: i64,
+    /// Exactly this recipient address (the API's filter; lowercase).
+    pub recipient: Option<String>,
+    /// Keyset pagination (the API's cursor): only badges after this one in
+    /// the order of [`RegisterSort::Newest`] — `(issued_on, id)` of the last
+    /// badge of the previous page. Used with `Newest` and no offset.
+    pub after: Option<(DateTime<Utc>, i64)>,
 }
 
 /// One line of the register.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RegisterEntry {
+    pub id: i64,
     pub slug: String,
     pub recipient_email: String,
     pub recipient_name: String,
@@ -256,6 +263,22 @@ impl Store {
                 Bind::Text(format!("%{escaped}%")),
             );
         }
+        if let Some(r) = q.recipient.as_deref() {
+            push(
+                &mut binds,
+                &mut conditions,
+                "a.recipient_email = $?",
+                Bind::Text(r.to_lowercase()),
+            );
+        }
+        if let Some((issued_on, id)) = q.after {
+            binds.push(Bind::Time(issued_on));
+            binds.push(Bind::I64(id));
+            let (t, i) = (binds.len() - 1, binds.len());
+            conditions.push(format!(
+                "(a.issued_on < ${t} OR (a.issued_on = ${t} AND a.id < ${i}))"
+            ));
+        }
         if let Some(t) = q.template_id {
             push(
                 &mut binds,
@@ -306,7 +329,7 @@ impl Store {
         };
         let n = binds.len();
         let page_sql = format!(
-            "SELECT a.slug, a.recipient_email, a.recipient_name, a.template_id, c.name AS badge_name, \
+            "SELECT a.id, a.slug, a.recipient_email, a.recipient_name, a.template_id, c.name AS badge_name, \
              a.issued_on, a.expires_at, a.revoked_at, a.claimed_at, a.source \
              FROM assertions a JOIN badge_classes c ON c.id = a.badge_class_id \
              WHERE {filter} ORDER BY {order} LIMIT ${} OFFSET ${}",

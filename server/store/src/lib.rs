@@ -11,6 +11,7 @@
 
 mod accounts;
 mod addresses;
+mod api_tokens;
 mod audit;
 mod badges;
 mod batches;
@@ -26,6 +27,7 @@ mod members;
 mod mfa;
 mod organisations;
 mod profile;
+mod remote;
 mod sessions;
 mod templates;
 #[cfg(feature = "testing")]
@@ -42,6 +44,7 @@ use sqlx::sqlite::{
 
 pub use accounts::{Activation, EmailToken, Membership, TokenProblem, TokenPurpose, User};
 pub use addresses::{AddressProblem, UserEmail};
+pub use api_tokens::{ApiToken, NewApiToken};
 pub use audit::Audit;
 pub use badges::{AssertionRow, BadgeClassRow, BadgeClassSummary, NewAssertion, NewBadgeClass};
 pub use batches::{
@@ -64,6 +67,7 @@ pub use members::{
 pub use mfa::{EnableTotp, MfaState};
 pub use organisations::Organisation;
 pub use profile::OrganisationProfile;
+pub use remote::{Integration, IntegrationKey};
 pub use sessions::{NewSession, SessionUser};
 pub use templates::{TemplateDesign, TemplateRow, TemplateSummary};
 pub use wallet::{

@@ -72,6 +72,7 @@ pub fn query(f: &RegisterFilters) -> Result<RegisterQuery, AppError> {
         sort,
         offset: 0,
         limit: 25,
+        ..Default::default()
     })
 }
 

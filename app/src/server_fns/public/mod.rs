@@ -3,6 +3,7 @@
 //! Badge, no account).
 //! Each file holds one server function, answered at `/api/public/<file name>`.
 
+pub mod get_api_reference;
 pub mod get_assertion;
 pub mod get_organisation;
 pub mod get_profile;

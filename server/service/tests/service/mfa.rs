@@ -28,7 +28,7 @@ on_both_backends!(
 on_both_backends!(verify_on_sqlite, verify_on_postgres, verify_second_factor);
 
 /// A user made the way sign-up makes one, with one live session `session`.
-async fn user(store: &Store, name: &str, session: &str) -> i64 {
+pub async fn user(store: &Store, name: &str, session: &str) -> i64 {
     let email = format!("{name}@example.org");
     let token = format!("signup-{name}");
     let mail = serde_json::json!({"to": email, "subject": "s", "text": "t", "html": "h"});

@@ -5,3 +5,4 @@
 mod accounts;
 mod members;
 mod migrations;
+mod remote;
