@@ -31,4 +31,5 @@ e2e:
 bench:
 	cargo bench -p laurel --locked
 	cargo bench -p laurel-server --bench profile --locked
+	cargo bench -p laurel-server --bench remote --locked
 	cargo bench -p laurel-service --bench batch --locked

@@ -32,5 +32,5 @@ pub mod vocab;
 pub use domain::{Email, Handle, ParseError, PublicUrl, SocialLinks, Subdomain};
 pub use vocab::{
     ApiScope, ApiScopes, AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus, ImportKind,
-    KeyOrigin, RegisterSort, Role, RowStatus, ShareChannel,
+    KeyOrigin, RegisterSort, Role, RowStatus, ShareChannel, WebhookEvent,
 };

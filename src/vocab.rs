@@ -179,6 +179,24 @@ vocabulary! {
         BadgesRevoke,
     }
 
+    /// What an organisation's webhook endpoints may be told (`ping` is the
+    /// test event, sent on request only).
+    #[strum(serialize_all = "snake_case")]
+    pub enum WebhookEvent: "webhook event" {
+        #[strum(serialize = "badge.issued")]
+        BadgeIssued,
+        #[strum(serialize = "badge.claimed")]
+        BadgeClaimed,
+        #[strum(serialize = "badge.revoked")]
+        BadgeRevoked,
+        #[strum(serialize = "badge.shared")]
+        BadgeShared,
+        #[strum(serialize = "batch.finished")]
+        BatchFinished,
+        #[strum(serialize = "ping")]
+        Ping,
+    }
+
     /// The issued-badge register's sort orders.
     #[derive(Default)]
     #[strum(serialize_all = "snake_case")]
@@ -276,6 +294,10 @@ vocabulary! {
         ApiTokenCreated,
         #[strum(serialize = "api_token.revoked")]
         ApiTokenRevoked,
+        #[strum(serialize = "webhook.created")]
+        WebhookCreated,
+        #[strum(serialize = "webhook.deleted")]
+        WebhookDeleted,
     }
 }
 

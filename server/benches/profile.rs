@@ -54,6 +54,7 @@ async fn seed(store: &Store) {
         trust_forwarded_for: false,
         base_domain: None,
         fetcher: laurel_service::fetch::HttpFetcher::new(false),
+        api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
     };
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Academy")

@@ -176,10 +176,7 @@ fn refuse(e: ApiError) -> Response {
         ApiError::Conflict(why) => error(StatusCode::CONFLICT, "conflict", &why, None),
         ApiError::TooMany(seconds) => too_many(
             seconds,
-            &format!(
-                "More than {} requests a minute with this token; try again in {seconds} s.",
-                api::PER_MINUTE
-            ),
+            &format!("Too many requests a minute with this token; try again in {seconds} s."),
         ),
         ApiError::Internal => error(
             StatusCode::INTERNAL_SERVER_ERROR,

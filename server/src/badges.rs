@@ -468,6 +468,13 @@ async fn share(
     ctx.store
         .record_event(org.id, a.id, laurel::BadgeEventKind::Share, Some(channel))
         .await?;
+    laurel_service::webhooks::emit_badge(
+        &ctx,
+        laurel::WebhookEvent::BadgeShared,
+        &a,
+        serde_json::json!({ "channel": channel.as_str() }),
+    )
+    .await;
     let mut res = (StatusCode::FOUND, [(header::LOCATION, target)]).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

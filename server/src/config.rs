@@ -141,6 +141,11 @@ pub struct Config {
     #[arg(long, env = "LAUREL_FETCH_ALLOW_PRIVATE", global = true)]
     pub fetch_allow_private: bool,
 
+    /// Requests a minute the machines' APIs take per organisation (remote
+    /// issuing) and per token (REST API); over it they answer 429.
+    #[arg(long, env = "LAUREL_API_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(i64).range(1..), global = true)]
+    pub api_per_minute: i64,
+
     /// Wildcard base domain: each organisation's badges and documents live at
     /// `{subdomain}.{this domain}` (needs a wildcard DNS record and
     /// certificate) [default: none, path-based `/o/{subdomain}/`].

@@ -232,6 +232,7 @@ fn server_context(config: &Config, store: Store) -> Result<ServerContext, Startu
         trust_forwarded_for: config.trust_forwarded_for,
         base_domain: config.base_domain.as_deref().map(Arc::from),
         fetcher: laurel_service::fetch::HttpFetcher::new(config.fetch_allow_private),
+        api_per_minute: config.api_per_minute,
     })
 }
 
@@ -283,6 +284,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     let store = open_store(&config).await?;
     let ctx = server_context(&config, store.clone())?;
     let (handlers, job_worker_config) = job_handlers(&config)?;
+    let handlers = laurel_service::webhooks::register(ctx.clone(), handlers);
     // Batches run in a worker of their own, so a 100,000-row batch never
     // holds up the mail (and the holders' mails go out while it runs).
     let batch_handlers = batches::register(ctx.clone(), jobs::Handlers::new());

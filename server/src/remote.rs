@@ -97,10 +97,7 @@ async fn issue(State(ctx): State<ServerContext>, headers: HeaderMap, body: Body)
         Err(RemoteError::Forbidden(why)) => error(StatusCode::FORBIDDEN, "forbidden", &why, None),
         Err(RemoteError::TooMany(seconds)) => too_many(
             seconds,
-            &format!(
-                "More than {} requests a minute; try again in {seconds} s.",
-                remote::PER_MINUTE
-            ),
+            &format!("Too many requests a minute for this organisation; try again in {seconds} s."),
         ),
         Err(RemoteError::Internal) => error(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -15,13 +15,15 @@ use crate::components::portal::{error_of, loaded};
 use crate::components::style::{BUTTON, CARD, INPUT, LABEL, NOTICE, SECONDARY};
 use crate::server_fns::settings::add_integration_key::AddIntegrationKey;
 use crate::server_fns::settings::create_api_token::CreateApiToken;
+use crate::server_fns::settings::create_webhook::CreateWebhook;
 use crate::server_fns::settings::generate_integration_key::GenerateIntegrationKey;
 use crate::server_fns::settings::get_api_settings::{
-    get_api_settings, ApiSettings, KeyItem, TokenItem,
+    get_api_settings, ApiSettings, KeyItem, TokenItem, WebhookItem,
 };
 use crate::server_fns::settings::revoke_api_token::RevokeApiToken;
 use crate::server_fns::settings::revoke_integration_key::RevokeIntegrationKey;
 use crate::server_fns::settings::setup_remote::SetupRemote;
+use crate::server_fns::settings::webhook_action::WebhookAction as WebhookActionFn;
 
 #[component]
 pub fn ApiSettingsPage() -> impl IntoView {
@@ -68,6 +70,7 @@ fn Api(s: ApiSettings) -> impl IntoView {
                 }}
             </section>
             <Tokens s=s.clone() />
+            <Webhooks s=s.clone() />
         </section>
     }
 }
@@ -234,6 +237,114 @@ fn Tokens(s: ApiSettings) -> impl IntoView {
                 <button type="submit" class=BUTTON>"Create the token"</button>
             </form>
         </section>
+    }
+}
+
+/// Webhooks: register endpoints, see every delivery's answer, send a test
+/// event, redeliver, delete.
+#[component]
+fn Webhooks(s: ApiSettings) -> impl IntoView {
+    let act = ServerAction::<WebhookActionFn>::new();
+    let create = ServerAction::<CreateWebhook>::new();
+    let sub = s.subdomain.clone();
+    view! {
+        <section id="webhooks" class="space-y-3" aria-labelledby="webhooks-heading">
+            <h2 id="webhooks-heading" class="text-lg font-semibold">"Webhooks"</h2>
+            <p class="text-sm text-stone-700">
+                "Laurel posts a signed JSON event to your URL when something happens. Check "
+                <code>"Laurel-Signature: t=…,v1=…"</code>
+                ": the hex HMAC-SHA256 of "
+                <code>"t.body"</code>
+                " with the endpoint's secret. Failed deliveries are retried for about a day."
+            </p>
+            {s.webhooks.into_iter().map(|w| view! { <Endpoint w sub=sub.clone() act /> }).collect_view()}
+            <ActionError error=error_of(act.value()) />
+            <ActionForm action=create attr:class=format!("{CARD} space-y-2")>
+                <input type="hidden" name="subdomain" value=s.subdomain.clone() />
+                <label for="webhook-url" class=LABEL>"Endpoint URL"</label>
+                <input id="webhook-url" name="url" type="url" required=true class=INPUT placeholder="https://example.org/laurel-events" />
+                <fieldset class="space-y-1 text-sm">
+                    <legend class=LABEL>"Events"</legend>
+                    {[
+                        ("badge_issued", "badge.issued"),
+                        ("badge_claimed", "badge.claimed"),
+                        ("badge_revoked", "badge.revoked"),
+                        ("badge_shared", "badge.shared"),
+                        ("batch_finished", "batch.finished"),
+                    ].into_iter().map(|(name, label)| view! {
+                        <label class="flex items-center gap-2">
+                            <input type="checkbox" name=name value="on" />
+                            <code>{label}</code>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <ActionError error=error_of(create.value()) />
+                <button type="submit" class=BUTTON>"Add the endpoint"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Endpoint(w: WebhookItem, sub: String, act: ServerAction<WebhookActionFn>) -> impl IntoView {
+    let button = move |label: String, action: &'static str, delivery: Option<i64>| {
+        let sub = sub.clone();
+        view! {
+            <ActionForm action=act attr:class="inline">
+                <input type="hidden" name="subdomain" value=sub />
+                <input type="hidden" name="action" value=action />
+                <input type="hidden" name="endpoint_id" value=w.id.to_string() />
+                {delivery.map(|d| view! { <input type="hidden" name="delivery_id" value=d.to_string() /> })}
+                <button type="submit" class=SECONDARY>{label}</button>
+            </ActionForm>
+        }
+    };
+    let url = w.url.clone();
+    view! {
+        <article class=format!("{CARD} space-y-2") data-testid="webhook">
+            <h3 class="break-all font-mono text-sm font-semibold">{w.url.clone()}</h3>
+            <p class="text-sm">"Events: " <code>{w.events.clone()}</code></p>
+            {w.failing_since.clone().map(|since| view! {
+                <p role="alert" class="text-sm text-red-800">{format!("Failing since {since}: the last delivery gave up.")}</p>
+            })}
+            <details class="text-sm">
+                <summary class="cursor-pointer">"Signing secret"</summary>
+                <pre tabindex="0" aria-label="Signing secret" class="mt-1 font-mono" data-testid="webhook-secret">{w.secret.clone()}</pre>
+            </details>
+            <div class="flex gap-2">
+                {button("Send test event".into(), "test", None)}
+                {button(format!("Delete {url}"), "delete", None)}
+            </div>
+            {if w.deliveries.is_empty() {
+                view! { <p class="text-sm text-stone-600">"No delivery yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="w-full text-left text-sm" data-testid="deliveries">
+                        <caption class="text-left font-semibold">"Deliveries (newest first)"</caption>
+                        <thead>
+                            <tr><th scope="col">"Event"</th><th scope="col">"Queued"</th><th scope="col">"Tries"</th><th scope="col">"Last answer"</th><th scope="col">"Time"</th><th scope="col">"State"</th><th scope="col">"Again"</th></tr>
+                        </thead>
+                        <tbody>
+                            {w.deliveries.into_iter().map(|d| {
+                                let state = d.state.clone();
+                                let again = button(format!("Redeliver {}", d.id), "redeliver", Some(d.id));
+                                view! {
+                                    <tr data-testid="delivery" data-state=state>
+                                        <td><code>{d.event}</code></td>
+                                        <td>{d.created}</td>
+                                        <td>{d.attempts}</td>
+                                        <td>{d.last_answer}</td>
+                                        <td>{d.duration}</td>
+                                        <td>{d.state}</td>
+                                        <td>{again}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </article>
     }
 }
 

@@ -51,6 +51,7 @@ async fn batch_run(store: &Store, label: &str, n: usize) -> (i64, i64) {
         trust_forwarded_for: false,
         base_domain: None,
         fetcher: laurel_service::fetch::HttpFetcher::new(false),
+        api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
     };
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Ltd")

@@ -19,8 +19,6 @@ use laurel_store::{
 use crate::issuing::{Issuer, Source};
 use crate::{accounts, ServerContext, ServiceError};
 
-/// Requests one token may make a minute.
-pub const PER_MINUTE: i64 = 600;
 /// Awards in one `POST /api/v1/badges/batch`.
 pub const MAX_BATCH: usize = 1000;
 /// Badges in one page of `GET /api/v1/badges`.
@@ -49,7 +47,7 @@ pub enum ApiError {
     NotFound,
     /// The input is wrong; the text says how (400).
     Invalid(String),
-    /// Over [`PER_MINUTE`]; try again after this many seconds (429).
+    /// Over [`ServerContext::api_per_minute`]; try again after this many seconds (429).
     TooMany(i64),
     /// A state that forbids it, e.g. already revoked (409).
     Conflict(String),
@@ -119,7 +117,13 @@ pub async fn authenticate(
         .organisation_by_id(row.organisation_id)
         .await?
         .ok_or(ApiError::Unauthorized)?;
-    accounts::rate_limit(&ctx.store, &format!("api-token:{}", row.id), PER_MINUTE, 60).await?;
+    accounts::rate_limit(
+        &ctx.store,
+        &format!("api-token:{}", row.id),
+        ctx.api_per_minute,
+        60,
+    )
+    .await?;
     Ok(Caller {
         organisation,
         token: row,
@@ -384,7 +388,7 @@ pub async fn revoke_badge(
 ) -> Result<BadgeView, ApiError> {
     caller.require(ApiScope::BadgesRevoke)?;
     crate::issuing::revoke(
-        &ctx.store,
+        ctx,
         caller.organisation.id,
         slug,
         reason,

@@ -205,7 +205,16 @@ pub async fn run_batch(
     loop {
         let rows = store.pending_batch_rows(batch_id, CHUNK).await?;
         if rows.is_empty() {
-            store.finish_batch(batch_id).await?;
+            if store.finish_batch(batch_id).await? {
+                crate::webhooks::emit(
+                    store,
+                    org.id,
+                    &org.subdomain,
+                    laurel::WebhookEvent::BatchFinished,
+                    serde_json::json!({ "batch": { "id": batch_id } }),
+                )
+                .await;
+            }
             tracing::info!(batch = batch_id, "batch finished");
             return Ok(true);
         }

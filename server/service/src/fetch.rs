@@ -82,6 +82,8 @@ impl Resolve for PublicOnly {
 #[derive(Clone)]
 pub struct HttpFetcher {
     client: reqwest::Client,
+    /// Webhook deliveries: the same guard, no redirects followed.
+    poster: reqwest::Client,
     allow_private: bool,
 }
 
@@ -119,13 +121,79 @@ impl HttpFetcher {
                 " (Open Badges verifier)"
             ))
             .no_proxy();
+        let mut poster = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(10))
+            .redirect(redirect::Policy::none())
+            .user_agent(concat!("Laurel/", env!("CARGO_PKG_VERSION"), " (webhooks)"))
+            .no_proxy();
         if !allow_private {
             builder = builder.dns_resolver(Arc::new(PublicOnly));
+            poster = poster.dns_resolver(Arc::new(PublicOnly));
         }
         Self {
             client: builder.build().expect("a valid HTTP client configuration"),
+            poster: poster.build().expect("a valid HTTP client configuration"),
             allow_private,
         }
+    }
+
+    /// Whether `url` is an http(s) address this client may reach: with the
+    /// guard on, no private or loopback literal, and a name that resolves to
+    /// at least one public address. The sentence says why not.
+    pub async fn check_target(&self, url: &str) -> Result<(), String> {
+        let parsed = reqwest::Url::parse(url).map_err(|_| "it is not a valid URL".to_owned())?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err("it is not an http or https URL".into());
+        }
+        if self.allow_private {
+            return Ok(());
+        }
+        let host = parsed.host_str().unwrap_or_default().to_owned();
+        if literal_is_blocked(&parsed) {
+            return Err(format!("{host} is not a public address"));
+        }
+        if let Some(url::Host::Domain(name)) = parsed.host() {
+            let public = tokio::net::lookup_host((name, 0))
+                .await
+                .map_err(|_| format!("{host} does not resolve"))?
+                .any(|a| is_public(a.ip()));
+            if !public {
+                return Err(format!(
+                    "{host} resolves only to private or reserved addresses"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// POSTs a JSON body (a webhook delivery) through the same guard (at
+    /// DNS resolution too, so a name that changes to a private address is
+    /// refused), following no redirect; the answer's status. The answer's
+    /// body is not read.
+    pub async fn post_json(
+        &self,
+        url: &str,
+        body: &str,
+        headers: &[(&str, String)],
+    ) -> Result<u16, String> {
+        self.check_target(url).await?;
+        let mut request = self
+            .poster
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = request.send().await.map_err(|e| {
+            if e.is_timeout() {
+                "no answer within 10 s".to_owned()
+            } else {
+                error_chain(&e)
+            }
+        })?;
+        Ok(response.status().as_u16())
     }
 
     async fn get(&self, url: &str, accept: &str) -> Result<Fetched, FetchError> {

@@ -225,6 +225,23 @@ impl<'a> Issuer<'a> {
             &name,
             &claim_token,
         );
+        let (webhook_id, webhook_body) = crate::webhooks::body(
+            laurel::WebhookEvent::BadgeIssued,
+            &self.org.subdomain,
+            serde_json::json!({
+                "badge": crate::webhooks::badge_data(
+                    urls,
+                    &slug,
+                    template_id,
+                    &class.name,
+                    email,
+                    &name,
+                    issued_on,
+                    expires,
+                    source.as_str(),
+                )
+            }),
+        );
         let (batch_id, row_id) = match source {
             Source::Batch(batch, row) => (Some(batch), Some(row)),
             _ => (None, None),
@@ -259,6 +276,7 @@ impl<'a> Issuer<'a> {
                 },
                 &mail_job_payload(&mail),
                 row_id,
+                Some((&webhook_id, &webhook_body)),
             )
             .await?;
         Ok(outcome)
@@ -273,7 +291,7 @@ pub const MAX_REVOCATION_REASON: usize = 500;
 /// lists include it. `NotFound` when the organisation has no such badge,
 /// `Conflict` when it is already revoked.
 pub async fn revoke(
-    store: &Store,
+    ctx: &crate::ServerContext,
     organisation_id: i64,
     slug: &str,
     reason: &str,
@@ -291,6 +309,7 @@ pub async fn revoke(
             "The reason can be at most {MAX_REVOCATION_REASON} characters."
         )));
     }
+    let store = &ctx.store;
     if store
         .assertion_by_slug(organisation_id, slug)
         .await?
@@ -315,6 +334,15 @@ pub async fn revoke(
             ip,
         })
         .await?;
+    if let Some(a) = store.assertion_by_slug(organisation_id, slug).await? {
+        crate::webhooks::emit_badge(
+            ctx,
+            laurel::WebhookEvent::BadgeRevoked,
+            &a,
+            serde_json::json!({ "reason": reason }),
+        )
+        .await;
+    }
     Ok(())
 }
 

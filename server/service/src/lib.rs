@@ -27,6 +27,7 @@ pub mod sitemap;
 pub mod templates;
 pub mod urls;
 pub mod verification;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -34,6 +35,9 @@ use laurel::crypto::MasterKey;
 use laurel_store::Store;
 
 pub use error::ServiceError;
+
+/// The default of [`ServerContext::api_per_minute`].
+pub const DEFAULT_API_PER_MINUTE: i64 = 600;
 
 /// What every request handler and job may use: the store and the server's
 /// configuration. The server builds one at start-up; server functions get it
@@ -49,8 +53,12 @@ pub struct ServerContext {
     pub trust_forwarded_for: bool,
     /// Wildcard base domain: organisations live at `{subdomain}.{this}`.
     pub base_domain: Option<Arc<str>>,
-    /// The verifier's bounded, SSRF-safe HTTP client (`/verify`, imports).
+    /// The verifier's bounded, SSRF-safe HTTP client (`/verify`, imports,
+    /// webhook deliveries).
     pub fetcher: fetch::HttpFetcher,
+    /// Requests a minute the machines' APIs take per organisation (remote
+    /// issuing) and per token (REST API): `LAUREL_API_PER_MINUTE`.
+    pub api_per_minute: i64,
 }
 
 impl ServerContext {

@@ -18,9 +18,6 @@ use laurel_store::{AssertionRow, IssueOutcome, Organisation};
 use crate::issuing::{Issuer, Source};
 use crate::{accounts, ServerContext, ServiceError};
 
-/// Requests an organisation may make a minute (all its clients together).
-pub const PER_MINUTE: i64 = 600;
-
 #[derive(Debug)]
 pub enum RemoteError {
     /// The body is not a JSON object.
@@ -31,7 +28,7 @@ pub enum RemoteError {
     Unauthorized,
     /// No active template with this external ID.
     UnknownTemplate,
-    /// Over [`PER_MINUTE`]; try again after this many seconds.
+    /// Over [`ServerContext::api_per_minute`]; try again after this many seconds.
     TooMany(i64),
     /// The organisation may not issue (the text says why).
     Forbidden(String),
@@ -114,7 +111,14 @@ pub async fn issue(
     if let Some(id) = ids.get(signed_by) {
         ctx.store.touch_integration_key(*id).await?;
     }
-    match accounts::rate_limit(&ctx.store, &format!("remote:{}", org.id), PER_MINUTE, 60).await {
+    match accounts::rate_limit(
+        &ctx.store,
+        &format!("remote:{}", org.id),
+        ctx.api_per_minute,
+        60,
+    )
+    .await
+    {
         Ok(()) => {}
         Err(ServiceError::TooMany(_)) => return Err(RemoteError::TooMany(60)),
         Err(e) => return Err(e.into()),

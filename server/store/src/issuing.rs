@@ -116,6 +116,7 @@ impl Store {
         a: &NewAssertion<'_>,
         mail_job: &serde_json::Value,
         batch_row_id: Option<i64>,
+        webhook: Option<(&str, &str)>,
     ) -> Result<IssueOutcome, StoreError> {
         let now = Utc::now();
         let payload = mail_job.to_string();
@@ -147,6 +148,12 @@ impl Store {
                     bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
                         .execute(&mut *tx)
                         .await?;
+                    // `badge.issued` for the organisation's webhooks, with the badge.
+                    if let Some((event_id, body)) = webhook {
+                        super::webhooks::queue_event_in!(
+                            tx, a.organisation_id, laurel::WebhookEvent::BadgeIssued, event_id, body, now
+                        );
+                    }
                     // A holder who chose "new badges start public" (their
                     // standing consent) gets this one public at once.
                     sqlx::query(super::wallet::DEFAULT_PUBLIC_SQL)

@@ -33,6 +33,7 @@ mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod wallet;
+mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -73,6 +74,7 @@ pub use templates::{TemplateDesign, TemplateRow, TemplateSummary};
 pub use wallet::{
     HolderProfile, ProfileUpdate, Sitemap, WalletBadge, HANDLE_REDIRECT_DAYS, SITEMAP_LIMIT,
 };
+pub use webhooks::{Attempt, AttemptOutcome, WebhookDelivery, WebhookEndpoint, WEBHOOK_QUEUE};
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend.
 macro_rules! with_pool {

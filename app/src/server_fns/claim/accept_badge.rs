@@ -20,7 +20,15 @@ pub async fn accept_badge(token: String) -> Result<(), AppError> {
             "This badge was revoked by its issuer.".into(),
         ));
     }
-    ctx.store.claim_assertion(&hash).await?;
+    if ctx.store.claim_assertion(&hash).await? {
+        laurel_service::webhooks::emit_badge(
+            &ctx,
+            laurel::WebhookEvent::BadgeClaimed,
+            &a,
+            serde_json::json!({}),
+        )
+        .await;
+    }
     leptos_axum::redirect(&format!("/claim?token={token}"));
     Ok(())
 }

@@ -48,6 +48,15 @@ pub async fn create_wallet(
         .account_from_claim(&claim_hash, &new.signup())
         .await?
         .ok_or_else(invalid)?;
+    if a.claimed_at.is_none() {
+        laurel_service::webhooks::emit_badge(
+            &ctx,
+            laurel::WebhookEvent::BadgeClaimed,
+            &a,
+            serde_json::json!({}),
+        )
+        .await;
+    }
     auth::set_session_cookie(&new.session, ctx.https());
     leptos_axum::redirect(&crate::paths::wallet_badge(&a.slug));
     Ok(())

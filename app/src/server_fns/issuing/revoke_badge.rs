@@ -23,7 +23,7 @@ pub async fn revoke_badge(
     }
     let ctx = context()?;
     laurel_service::issuing::revoke(
-        &ctx.store,
+        &ctx,
         m.organisation_id,
         &slug,
         &reason,

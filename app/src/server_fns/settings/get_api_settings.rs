@@ -34,6 +34,34 @@ pub struct TokenItem {
     pub active: bool,
 }
 
+/// A webhook endpoint with its latest deliveries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookItem {
+    pub id: i64,
+    pub url: String,
+    /// Space-separated event words.
+    pub events: String,
+    /// The signing secret (privileged members see it).
+    pub secret: String,
+    pub failing_since: Option<String>,
+    pub deliveries: Vec<DeliveryItem>,
+}
+
+/// One delivery in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryItem {
+    pub id: i64,
+    pub event: String,
+    pub created: String,
+    pub attempts: i32,
+    /// "200", "no answer: …", or "—" before the first try.
+    pub last_answer: String,
+    /// "123 ms" or "—".
+    pub duration: String,
+    /// `delivered`, `retrying`, `failed` or `queued`.
+    pub state: String,
+}
+
 /// Settings → API, as its page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiSettings {
@@ -50,6 +78,7 @@ pub struct ApiSettings {
     /// `externalTemplateId` may be).
     pub external_ids: Vec<(String, String)>,
     pub tokens: Vec<TokenItem>,
+    pub webhooks: Vec<WebhookItem>,
     /// A token just made, shown this once.
     pub new_token: Option<String>,
     /// The OpenAPI document of the REST API.
@@ -123,6 +152,50 @@ pub async fn get_api_settings(subdomain: String) -> Result<ApiSettings, AppError
             })
             .collect(),
         new_token: auth::take_token_flash(&ctx, user.user_id),
+        webhooks: {
+            let mut items = Vec::new();
+            for w in ctx.store.webhooks(m.organisation_id).await? {
+                let deliveries = ctx
+                    .store
+                    .webhook_deliveries(m.organisation_id, w.id, 20)
+                    .await?
+                    .into_iter()
+                    .map(|d| DeliveryItem {
+                        id: d.id,
+                        state: if d.delivered_at.is_some() {
+                            "delivered"
+                        } else if d.failed_at.is_some() {
+                            "failed"
+                        } else if d.attempts > 0 {
+                            "retrying"
+                        } else {
+                            "queued"
+                        }
+                        .into(),
+                        event: d.event,
+                        created: time(d.created_at),
+                        attempts: d.attempts,
+                        last_answer: match (d.last_status, d.last_error) {
+                            (Some(s), _) => s.to_string(),
+                            (None, Some(e)) => format!("no answer: {e}"),
+                            (None, None) => "—".into(),
+                        },
+                        duration: d
+                            .last_duration_ms
+                            .map_or_else(|| "—".into(), |ms| format!("{ms} ms")),
+                    })
+                    .collect();
+                items.push(WebhookItem {
+                    id: w.id,
+                    secret: laurel_service::webhooks::secret_of(&ctx, &w)?,
+                    url: w.url,
+                    events: w.events,
+                    failing_since: w.failing_since.map(time),
+                    deliveries,
+                });
+            }
+            items
+        },
         openapi: ctx.site().openapi(),
         name: m.organisation_name,
         subdomain: m.subdomain,

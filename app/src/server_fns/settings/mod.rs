@@ -4,6 +4,7 @@
 
 pub mod add_integration_key;
 pub mod create_api_token;
+pub mod create_webhook;
 pub mod generate_integration_key;
 pub mod get_api_settings;
 pub mod get_org_settings;
@@ -13,3 +14,4 @@ pub mod revoke_integration_key;
 pub mod save_org_profile;
 pub mod setup_remote;
 pub mod upload_org_image;
+pub mod webhook_action;

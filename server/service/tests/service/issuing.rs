@@ -50,6 +50,7 @@ pub fn ctx(store: &Store) -> ServerContext {
         trust_forwarded_for: false,
         base_domain: None,
         fetcher: laurel_service::fetch::HttpFetcher::new(false),
+        api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
     }
 }
 

@@ -10,3 +10,4 @@ mod issuing;
 mod jobs;
 mod mfa;
 mod wallet;
+mod webhooks;
