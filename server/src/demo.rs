@@ -133,14 +133,7 @@ async fn award(
         evidence_narrative: Some("Assessed by the Laurel Demo Academy.".into()),
         template: None,
     };
-    let issuer = Issuer::load(
-        &ctx.store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls(&org.subdomain),
-        org,
-    )
-    .await?;
+    let issuer = Issuer::of(ctx, org).await?;
     let a = issuer
         .issue(None, class, &award, Source::Demo)
         .await?

@@ -25,21 +25,7 @@ pub fn context() -> Result<ServerContext, AppError> {
 /// A file download answered by a `GetUrl`/`StreamingText` server function:
 /// the body is `text`, the headers make the browser save it as `file_name`.
 pub fn download(file_name: &str, text: String) -> leptos::server_fn::codec::TextStream<AppError> {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
-        if let Ok(value) =
-            http::HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-        {
-            response.insert_header(http::header::CONTENT_DISPOSITION, value);
-        }
-        response.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-store"),
-        );
-    }
+    set_attachment("text/csv; charset=utf-8", file_name);
     leptos::server_fn::codec::TextStream::from(futures::stream::once(async move { text }))
 }
 
@@ -61,6 +47,26 @@ pub fn set_redirect(location: &str) {
         response.set_status(http::StatusCode::FOUND);
         response.insert_header(http::header::LOCATION, value);
     }
+}
+
+/// Marks a server function's answer as a file to download, never cached:
+/// `filename` must be a plain ASCII name.
+pub fn set_attachment(content_type: &'static str, filename: &str) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    response.insert_header(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+    {
+        response.insert_header(http::header::CONTENT_DISPOSITION, value);
+    }
+    response.insert_header(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
 }
 
 /// The path of the page being rendered ("" outside a request).

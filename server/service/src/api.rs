@@ -432,14 +432,7 @@ pub async fn issue(
     request: &AwardRequest,
 ) -> Result<AwardResult, ApiError> {
     caller.require(ApiScope::BadgesIssue)?;
-    let issuer = Issuer::load(
-        &ctx.store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls(&caller.organisation.subdomain),
-        &caller.organisation,
-    )
-    .await?;
+    let issuer = Issuer::of(ctx, &caller.organisation).await?;
     issue_with(ctx, caller, &issuer, request).await
 }
 
@@ -456,14 +449,7 @@ pub async fn issue_many(
             "Send 1 to {MAX_BATCH} awards in “awards”."
         )));
     }
-    let issuer = Issuer::load(
-        &ctx.store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls(&caller.organisation.subdomain),
-        &caller.organisation,
-    )
-    .await?;
+    let issuer = Issuer::of(ctx, &caller.organisation).await?;
     let mut results = Vec::with_capacity(requests.len());
     for request in requests {
         let result = issue_with(ctx, caller, &issuer, request).await;

@@ -192,14 +192,7 @@ pub async fn run_batch(
         .organisation_by_id(batch.organisation_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let issuer = Issuer::load(
-        store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls(&org.subdomain),
-        &org,
-    )
-    .await?;
+    let issuer = Issuer::of(ctx, &org).await?;
     // The current version of each template, read once per job.
     let mut classes: HashMap<i64, Option<BadgeClassRow>> = HashMap::new();
     loop {

@@ -142,6 +142,22 @@ impl<'a> Issuer<'a> {
         })
     }
 
+    /// [`Issuer::load`] with the server's context: its store, master key,
+    /// public URL and the organisation's URLs.
+    pub async fn of(
+        ctx: &'a crate::ServerContext,
+        org: &'a Organisation,
+    ) -> Result<Self, ServiceError> {
+        Self::load(
+            &ctx.store,
+            &ctx.master_key,
+            &ctx.public_url,
+            ctx.urls(&org.subdomain),
+            org,
+        )
+        .await
+    }
+
     pub fn urls(&self) -> &OrgUrls {
         &self.urls
     }

@@ -144,14 +144,7 @@ pub async fn issue(
         evidence_narrative: None,
         template: None,
     };
-    let issuer = Issuer::load(
-        &ctx.store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls(&org.subdomain),
-        &org,
-    )
-    .await?;
+    let issuer = Issuer::of(ctx, &org).await?;
     let outcome = issuer
         .issue(Some(template.id), &class, &award, Source::Api)
         .await?;

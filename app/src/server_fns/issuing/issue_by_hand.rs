@@ -121,14 +121,7 @@ pub async fn issue_by_hand(
         .organisation_by_id(m.organisation_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let issuer = Issuer::load(
-        &ctx.store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls(&org.subdomain),
-        &org,
-    )
-    .await?;
+    let issuer = Issuer::of(&ctx, &org).await?;
     let (mut issued, mut skipped) = (0, 0);
     for award in &awards {
         match issuer

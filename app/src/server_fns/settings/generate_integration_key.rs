@@ -47,20 +47,7 @@ pub async fn generate_integration_key(subdomain: String) -> Result<ByteStream<Ap
         &ctx.site().remote_issue(),
     )
     .map_err(|_| AppError::Internal)?;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/zip"),
-        );
-        response.insert_header(
-            http::header::CONTENT_DISPOSITION,
-            http::HeaderValue::from_static("attachment; filename=\"laurel-integration-key.zip\""),
-        );
-        response.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-store"),
-        );
-    }
+    crate::ssr::set_attachment("application/zip", "laurel-integration-key.zip");
     Ok(ByteStream::new(futures::stream::once(async move {
         Ok::<_, AppError>(zip)
     })))

@@ -20,20 +20,7 @@ pub async fn export_data() -> Result<ByteStream<AppError>, AppError> {
     )
     .await?;
     let zip = laurel_service::export::export_zip(&ctx, user.user_id, &user.email).await?;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/zip"),
-        );
-        response.insert_header(
-            http::header::CONTENT_DISPOSITION,
-            http::HeaderValue::from_static("attachment; filename=\"laurel-export.zip\""),
-        );
-        response.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-store"),
-        );
-    }
+    crate::ssr::set_attachment("application/zip", "laurel-export.zip");
     Ok(ByteStream::new(futures::stream::once(async move {
         Ok::<_, AppError>(zip)
     })))
