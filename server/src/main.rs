@@ -284,7 +284,13 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     let store = open_store(&config).await?;
     let ctx = server_context(&config, store.clone())?;
     let (handlers, job_worker_config) = job_handlers(&config)?;
-    let handlers = laurel_service::webhooks::register(ctx.clone(), handlers);
+    // Webhook deliveries too: a slow receiver (10 s at most a try) must not
+    // hold up the mail.
+    let webhook_handlers = laurel_service::webhooks::register(ctx.clone(), jobs::Handlers::new());
+    let webhook_worker_config = jobs::WorkerConfig {
+        worker_id: format!("{}:webhook", job_worker_config.worker_id),
+        ..job_worker_config.clone()
+    };
     // Batches run in a worker of their own, so a 100,000-row batch never
     // holds up the mail (and the holders' mails go out while it runs).
     let batch_handlers = batches::register(ctx.clone(), jobs::Handlers::new());
@@ -319,7 +325,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         "Laurel is listening on http://{}",
         config.site_addr
     );
-    // The job worker (mail outbox) stops with the HTTP server.
+    // The job workers (mail outbox, batches, webhooks) stop with the HTTP server.
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
@@ -334,6 +340,12 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         store.clone(),
         batch_handlers,
         batch_worker_config,
+        stopped(jobs_stopped.clone()),
+    ));
+    let webhook_worker = tokio::spawn(jobs::run_worker(
+        store.clone(),
+        webhook_handlers,
+        webhook_worker_config,
         stopped(jobs_stopped),
     ));
     axum::serve(
@@ -348,6 +360,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     .map_err(StartupError::Serve)?;
     let _ = worker.await;
     let _ = batch_worker.await;
+    let _ = webhook_worker.await;
     store.close().await;
     tracing::info!("Laurel stopped cleanly");
     Ok(())
