@@ -1,4 +1,5 @@
 import { test, expect } from './base';
+import { request as playwrightRequestApi } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,8 @@ import { F, newTemplate, ownAddress, signUp, unique } from './flows';
 test.describe.configure({ timeout: 180_000 });
 
 type Received = { signature: string; event: string; body: string };
+
+const playwrightRequest = (baseURL: string) => playwrightRequestApi.newContext({ baseURL });
 
 async function receiver(): Promise<{ server: Server; url: string; got: Received[] }> {
   const got: Received[] = [];
@@ -121,4 +124,40 @@ test('webhooks: signed, retried after a 500, logged, tested, redelivered, delete
   } finally {
     server.close();
   }
+});
+
+test("the machines' settings: another organisation gets 404 and nothing changes; anonymous calls are 401", async ({ page, browser }, info) => {
+  await ownAddress(page);
+  const a = await signUp(page, info);
+  await page.goto(`/portal/${a.subdomain}/settings/api`);
+  await page.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/a-hook');
+  await page.getByLabel('badge.issued').check();
+  await page.getByRole('button', { name: 'Add the endpoint' }).click();
+  await expect(page.getByTestId('webhook')).toHaveCount(1);
+
+  const other = await (await browser.newContext({ baseURL })).newPage();
+  await ownAddress(other);
+  await signUp(other, info);
+  const anonymous = await playwrightRequest(baseURL);
+  const headers = { Origin: baseURL };
+  for (const [fn, form] of [
+    ['settings/get_api_settings', { subdomain: a.subdomain }],
+    ['settings/setup_remote', { subdomain: a.subdomain }],
+    ['settings/add_integration_key', { subdomain: a.subdomain, public_key: 'x' }],
+    ['settings/generate_integration_key', { subdomain: a.subdomain }],
+    ['settings/revoke_integration_key', { subdomain: a.subdomain, key_id: '1' }],
+    ['settings/create_api_token', { subdomain: a.subdomain, name: 'x', badges_read: 'on' }],
+    ['settings/revoke_api_token', { subdomain: a.subdomain, token_id: '1' }],
+    ['settings/create_webhook', { subdomain: a.subdomain, url: 'http://127.0.0.1:9/b-hook', badge_issued: 'on' }],
+    ['settings/webhook_action', { subdomain: a.subdomain, action: 'delete', endpoint_id: '1' }],
+  ] as const) {
+    const theirs = await other.request.post(`/api/${fn}`, { headers, form, maxRedirects: 0 });
+    expect(theirs.status(), fn).toBe(404);
+    const nobody = await anonymous.post(`/api/${fn}`, { headers, form, maxRedirects: 0 });
+    expect(nobody.status(), fn).toBe(401);
+  }
+  // A's endpoint is still there, and none was added.
+  await page.goto(`/portal/${a.subdomain}/settings/api`);
+  await expect(page.getByTestId('webhook')).toHaveCount(1);
+  await expect(page.getByTestId('webhook')).toContainText('a-hook');
 });
