@@ -18,7 +18,9 @@
 //! load-testing crate builds with this toolchain offline; this is the
 //! smallest loop that measures what the issue asks).
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{percentile, setting, start};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,13 +37,6 @@ const BADGES: usize = 50;
 const HANDLE: &str = "bench-holder";
 const HOLDER: &str = "bench-holder@example.com";
 static LINKS: SocialLinks = SocialLinks::NONE;
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The holder, their profile and 50 public badges (each a real signed
 /// award, as issuing makes them).
@@ -132,41 +127,6 @@ async fn seed(store: &Store) {
     assert_eq!(shown, BADGES, "every seeded badge is public");
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn start(database_url: &str, data_dir: &std::path::Path) -> (Server, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_laurel"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("LAUREL_DATA_DIR", data_dir)
-        .env("LAUREL_PUBLIC_URL", &base)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while ureq::get(&format!("{base}/healthz")).call().is_err() {
-        assert!(Instant::now() < deadline, "laurel did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (server, base)
-}
-
 /// `connections` threads, each requesting the profile for `seconds`.
 fn load(url: &str, connections: u64, seconds: u64) -> (Vec<Duration>, Duration) {
     // Warm-up: the first render fills caches and the connection pools.
@@ -209,11 +169,6 @@ fn load(url: &str, connections: u64, seconds: u64) -> (Vec<Duration>, Duration) 
     (all, started.elapsed())
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 fn main() {
     let connections = setting("LAUREL_BENCH_CONNECTIONS", 64);
     let seconds = setting("LAUREL_BENCH_SECONDS", 15);
@@ -236,7 +191,7 @@ fn main() {
         });
         let data_dir = std::env::temp_dir().join(format!("laurel-bench-{}", std::process::id()));
         std::fs::create_dir_all(&data_dir).unwrap();
-        let (server, base) = start(&db.url, &data_dir);
+        let (server, base) = start(&db.url, &data_dir, &[]);
         let (times, took) = load(&format!("{base}/u/{HANDLE}"), connections, seconds);
         drop(server);
         std::fs::remove_dir_all(&data_dir).ok();

@@ -17,7 +17,9 @@
 //! figures are for comparing runs on one machine. Plain blocking keep-alive
 //! HTTP/1.1, one thread per client, as in `profile.rs`.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{percentile, setting, start};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,13 +31,6 @@ use laurel_store::testing::TestDatabase;
 use laurel_store::{Store, TemplateDesign};
 
 const TEMPLATE: &str = "BENCH-EXAM";
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The organisation, its template, integration and key; returns the
 /// integration ID.
@@ -79,42 +74,6 @@ async fn seed(store: &Store, key: &SigningKey) -> String {
         .await
         .unwrap();
     integration.integration_id
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn start(database_url: &str, data_dir: &std::path::Path) -> (Server, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_laurel"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("LAUREL_DATA_DIR", data_dir)
-        .env("LAUREL_PUBLIC_URL", &base)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LAUREL_API_PER_MINUTE", "100000000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while ureq::get(&format!("{base}/healthz")).call().is_err() {
-        assert!(Instant::now() < deadline, "laurel did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (server, base)
 }
 
 /// One signed request for a new holder: the body and its `IssuerIntegration`.
@@ -188,11 +147,6 @@ fn load(
     (all, started.elapsed())
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 fn main() {
     let clients = setting("LAUREL_BENCH_CLIENTS", 16);
     let seconds = setting("LAUREL_BENCH_SECONDS", 15);
@@ -216,7 +170,11 @@ fn main() {
         let data_dir =
             std::env::temp_dir().join(format!("laurel-bench-remote-{}", std::process::id()));
         std::fs::create_dir_all(&data_dir).unwrap();
-        let (server, base) = start(&db.url, &data_dir);
+        let (server, base) = start(
+            &db.url,
+            &data_dir,
+            &[("LAUREL_API_PER_MINUTE", "100000000")],
+        );
         let (times, took) = load(
             &format!("{base}/api/remote/v1/issue"),
             key.clone(),
