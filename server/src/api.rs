@@ -147,44 +147,63 @@ type Answer = Result<Response, Failure>;
 
 /// How an [`ApiError`] is answered.
 fn refuse(e: ApiError) -> Response {
-    match e {
-        ApiError::Unauthorized => {
-            let mut res = error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "Send a valid API token: Authorization: Bearer laurel_…",
-                None,
-            );
-            res.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            res
-        }
-        ApiError::MissingScope(scope) => error(
+    let too_many_after = match e {
+        ApiError::TooMany(seconds) => Some(seconds),
+        _ => None,
+    };
+    let unauthorized = e == ApiError::Unauthorized;
+    let (status, detail) = describe(e);
+    if let Some(seconds) = too_many_after {
+        return too_many(seconds, &detail.message);
+    }
+    let mut res = error(status, &detail.code, &detail.message, None);
+    if unauthorized {
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    res
+}
+
+/// The one reading of an [`ApiError`]: its status, code and sentence (for
+/// a whole answer, and for one award's result in a batch).
+fn describe(e: ApiError) -> (StatusCode, ErrorDetail) {
+    let (status, code, message) = match e {
+        ApiError::Unauthorized => (
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Send a valid API token: Authorization: Bearer laurel_…".to_owned(),
+        ),
+        ApiError::MissingScope(scope) => (
             StatusCode::FORBIDDEN,
             "missing_scope",
-            &format!("This token does not have the scope “{scope}”."),
-            None,
+            format!("This token does not have the scope “{scope}”."),
         ),
-        ApiError::Forbidden(why) => error(StatusCode::FORBIDDEN, "forbidden", &why, None),
-        ApiError::NotFound => error(
+        ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, "forbidden", why),
+        ApiError::NotFound => (
             StatusCode::NOT_FOUND,
             "not_found",
-            "That was not found.",
-            None,
+            "That was not found.".to_owned(),
         ),
-        ApiError::Invalid(why) => error(StatusCode::BAD_REQUEST, "invalid", &why, None),
-        ApiError::Conflict(why) => error(StatusCode::CONFLICT, "conflict", &why, None),
-        ApiError::TooMany(seconds) => too_many(
-            seconds,
-            &format!("Too many requests a minute with this token; try again in {seconds} s."),
+        ApiError::Invalid(why) => (StatusCode::BAD_REQUEST, "invalid", why),
+        ApiError::Conflict(why) => (StatusCode::CONFLICT, "conflict", why),
+        ApiError::TooMany(seconds) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("Too many requests a minute with this token; try again in {seconds} s."),
         ),
-        ApiError::Internal => error(
+        ApiError::Internal => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "Something went wrong on our side; try again in a moment.",
-            None,
+            "Something went wrong on our side; try again in a moment.".to_owned(),
         ),
-    }
+    };
+    (
+        status,
+        ErrorDetail {
+            code: code.into(),
+            message,
+        },
+    )
 }
 
 async fn caller(ctx: &ServerContext, headers: &HeaderMap) -> Result<Caller, ApiError> {
@@ -581,25 +600,11 @@ async fn issue_batch(State(ctx): State<ServerContext>, headers: HeaderMap, body:
                 index,
                 status: "refused".into(),
                 badge: None,
-                error: Some(detail_of(e)),
+                error: Some(describe(e).1),
             },
         })
         .collect();
     Ok(no_store(Json(BatchOut { results }).into_response()))
-}
-
-/// An award's refusal inside a batch answer.
-fn detail_of(e: ApiError) -> ErrorDetail {
-    let (code, message) = match e {
-        ApiError::NotFound => ("not_found", "No active template with that id.".to_owned()),
-        ApiError::Invalid(m) => ("invalid", m),
-        ApiError::Conflict(m) => ("conflict", m),
-        other => ("refused", format!("{other:?}")),
-    };
-    ErrorDetail {
-        code: code.into(),
-        message,
-    }
 }
 
 /// Revokes a badge with a reason.

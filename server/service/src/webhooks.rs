@@ -122,7 +122,7 @@ pub fn secret_of(
 
 /// An event's body, and its id.
 pub fn body(event: WebhookEvent, organisation: &str, data: serde_json::Value) -> (String, String) {
-    let id = format!("evt_{}", uuid_like());
+    let id = format!("evt_{}", crate::accounts::new_token().0);
     let body = serde_json::json!({
         "id": id,
         "type": event.as_str(),
@@ -131,12 +131,6 @@ pub fn body(event: WebhookEvent, organisation: &str, data: serde_json::Value) ->
         "data": data,
     });
     (id, body.to_string())
-}
-
-fn uuid_like() -> String {
-    let mut bytes = [0u8; 16];
-    let _ = aws_lc_rs::rand::fill(&mut bytes);
-    hex::encode(bytes)
 }
 
 /// Queues an event for the organisation's endpoints that want it. Errors
