@@ -69,7 +69,15 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-    command: `rm -rf ${dataDir} && ${bin} demo && ${bin} serve`,
+    // The operator's plans for the suite: a free one every sign-up takes
+    // (flows.ts `signUp`), a trial of two badges and one without a trial
+    // (billing.spec.ts).
+    command:
+      `rm -rf ${dataDir} && ${bin} demo` +
+      ` && ${bin} plans add --name 'Test plan' --monthly-fee 0 --per-badge-fee 0 --trial-days 60 --trial-quota 100000` +
+      ` && ${bin} plans add --name 'Tiny trial' --monthly-fee 10 --per-badge-fee 0.10 --vat 21 --trial-days 14 --trial-quota 2` +
+      ` && ${bin} plans add --name 'Pay as you go' --monthly-fee 5 --per-badge-fee 0.20 --vat 21 --trial-days 0 --trial-quota 0` +
+      ` && ${bin} serve`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,

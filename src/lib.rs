@@ -12,6 +12,7 @@
 pub mod award;
 #[cfg(feature = "bake")]
 pub mod bake;
+pub mod billing;
 #[cfg(feature = "crypto")]
 pub mod crypto;
 pub mod domain;
@@ -32,5 +33,6 @@ pub mod vocab;
 pub use domain::{Email, Handle, ParseError, PublicUrl, SocialLinks, Subdomain};
 pub use vocab::{
     ApiScope, ApiScopes, AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus, ImportKind,
-    KeyOrigin, RegisterSort, Role, RowStatus, ShareChannel, WebhookEvent,
+    InvoiceKind, InvoiceStatus, KeyOrigin, MethodStatus, PaymentProvider, PaymentStatus,
+    RegisterSort, Role, RowStatus, ShareChannel, WebhookEvent,
 };

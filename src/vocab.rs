@@ -298,6 +298,60 @@ vocabulary! {
         WebhookCreated,
         #[strum(serialize = "webhook.deleted")]
         WebhookDeleted,
+        #[strum(serialize = "billing.plan_chosen")]
+        PlanChosen,
+        #[strum(serialize = "billing.plan_change_scheduled")]
+        PlanChangeScheduled,
+        #[strum(serialize = "billing.plan_ending_scheduled")]
+        PlanEndingScheduled,
+        #[strum(serialize = "billing.payment_method_added")]
+        PaymentMethodAdded,
+        #[strum(serialize = "billing.payment_method_removed")]
+        PaymentMethodRemoved,
+        #[strum(serialize = "billing.payment_method_default")]
+        PaymentMethodDefault,
+    }
+
+    /// How an organisation pays: by card through Stripe, or by bank
+    /// transfer against the invoice (the embedded default; an operator marks
+    /// the invoice paid).
+    #[strum(serialize_all = "snake_case")]
+    pub enum PaymentProvider: "payment provider" {
+        Invoice,
+        Stripe,
+    }
+
+    /// A payment method's life: a card is pending until Stripe confirms the
+    /// SetupIntent; removed methods are kept for the payment history.
+    #[strum(serialize_all = "snake_case")]
+    pub enum MethodStatus: "payment method status" {
+        Pending,
+        Confirmed,
+        Removed,
+    }
+
+    /// An invoice or a credit note (a correction: invoices never change).
+    #[strum(serialize_all = "snake_case")]
+    pub enum InvoiceKind: "invoice kind" {
+        Invoice,
+        CreditNote,
+    }
+
+    /// Whether an invoice is still owed. `Void` is an invoice cancelled by a
+    /// credit note.
+    #[strum(serialize_all = "snake_case")]
+    pub enum InvoiceStatus: "invoice status" {
+        Open,
+        Paid,
+        Void,
+    }
+
+    /// One attempt to collect an invoice.
+    #[strum(serialize_all = "snake_case")]
+    pub enum PaymentStatus: "payment status" {
+        Pending,
+        Succeeded,
+        Failed,
     }
 }
 

@@ -23,6 +23,10 @@ pub enum AppError {
     /// A rate limit was reached; the text says when to try again.
     #[error("{0}")]
     TooMany(String),
+    /// Issuing needs a plan (or a paid invoice); the text says what to do
+    /// on the Subscription tab.
+    #[error("{0}")]
+    PaymentRequired(String),
     #[error("Something went wrong on our side; please try again in a moment.")]
     Internal,
     /// Transport or encoding failures reported by the server-function layer.
@@ -38,6 +42,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => 400,
             AppError::Unauthorized => 401,
+            AppError::PaymentRequired(_) => 402,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
@@ -66,6 +71,7 @@ impl From<laurel_service::ServiceError> for AppError {
             S::NotFound => AppError::NotFound,
             S::Forbidden => AppError::Forbidden,
             S::TooMany(text) => AppError::TooMany(text),
+            S::PaymentRequired(text) => AppError::PaymentRequired(text),
             S::Internal => AppError::Internal,
         }
     }

@@ -32,6 +32,7 @@ use crate::pages::{
     account::{ActivatePage, JoinPage, LoginPage, PortalPage, SignupPage, SignupSentPage},
     api_reference::ApiReferencePage,
     api_settings::ApiSettingsPage,
+    billing::{CardDonePage, CardPage, HistoryPage, InvoicePage, PaymentPage, SubscriptionPage},
     collection::CollectionEditPage,
     home::HomePage,
     issuing::{BatchPage, BatchesPage, ClaimPage, DashboardPage, IssuedBadgePage, RegisterPage},
@@ -142,6 +143,12 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("/portal/:subdomain/settings/api") view=ApiSettingsPage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain/users") view=MembersPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/subscription") view=SubscriptionPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/subscription/payment") view=PaymentPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/subscription/card") view=CardPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/subscription/card/done") view=CardDonePage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/subscription/history") view=HistoryPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/subscription/invoices/:number") view=InvoicePage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain/audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async />
                         <Route path=path!("/invite/accepted") view=InviteAcceptedPage ssr=SsrMode::Async />

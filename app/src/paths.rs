@@ -128,6 +128,30 @@ impl Portal<'_> {
     pub fn users(self) -> String {
         format!("/portal/{}/users", self.subdomain)
     }
+    /// The Subscription tab: plans, status, the next invoice.
+    pub fn subscription(self) -> String {
+        format!("/portal/{}/subscription", self.subdomain)
+    }
+    /// Payment methods and billing details.
+    pub fn payment(self) -> String {
+        format!("/portal/{}/subscription/payment", self.subdomain)
+    }
+    /// Adding a card (Stripe's form).
+    pub fn card(self) -> String {
+        format!("/portal/{}/subscription/card", self.subdomain)
+    }
+    /// Where Stripe's form returns.
+    pub fn card_done(self) -> String {
+        format!("/portal/{}/subscription/card/done", self.subdomain)
+    }
+    /// Payment history: every invoice and payment.
+    pub fn history(self) -> String {
+        format!("/portal/{}/subscription/history", self.subdomain)
+    }
+    /// One invoice or credit note, by number.
+    pub fn invoice(self, number: impl Display) -> String {
+        format!("/portal/{}/subscription/invoices/{number}", self.subdomain)
+    }
     pub fn audit(self) -> String {
         format!("/portal/{}/audit", self.subdomain)
     }

@@ -27,11 +27,31 @@ export async function requestSignupLink(page: Page, email: string): Promise<{ li
   return { link: linkIn(mail, '/activate'), mail };
 }
 
-/** A new organisation with its first user, signed in, in the portal. */
+/** Puts the signed-in user's organisation on `plan` the way a customer
+ * does: billing details, bank transfer against the invoice as the payment
+ * method, then the plan on the Subscription tab. */
+export async function subscribe(page: Page, subdomain: string, plan: string) {
+  await page.goto(`/portal/${subdomain}/subscription/payment`);
+  await page.getByLabel('Legal name').fill('Test Academy Ltd');
+  await page.getByLabel('Billing email').fill(`billing-${subdomain}@example.org`);
+  await page.getByLabel('Postal address').fill('1 Test Street\nTestville');
+  await page.getByRole('button', { name: 'Save billing details' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await page.getByRole('button', { name: 'Pay by bank transfer against the invoice' }).click();
+  await expect(page.getByTestId('methods')).toContainText('Bank transfer against the invoice');
+  await expect(page.getByTestId('methods')).toContainText('(default)');
+  await page.goto(`/portal/${subdomain}/subscription`);
+  await page.getByRole('button', { name: `Choose ${plan}`, exact: true }).click();
+  await expect(page.getByTestId('plan-name')).toHaveText(plan);
+}
+
+/** A new organisation with its first user, signed in, in the portal — on
+ * the suite's free plan (`plan`) unless told `null`. */
 export async function signUp(
   page: Page,
   info: TestInfo,
   password = strong,
+  plan: string | null = 'Test plan',
 ): Promise<{ email: string; subdomain: string }> {
   const subdomain = unique('org', info.project.name).slice(0, 40).toLowerCase();
   const email = `${subdomain}@example.org`;
@@ -46,6 +66,10 @@ export async function signUp(
   });
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.getByTestId('who')).toHaveText(email);
+  if (plan) {
+    await subscribe(page, subdomain, plan);
+    await page.goto('/portal');
+  }
   return { email, subdomain };
 }
 

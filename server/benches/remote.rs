@@ -40,6 +40,9 @@ async fn seed(store: &Store, key: &SigningKey) -> String {
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Academy")
         .await
         .unwrap();
+    laurel_service::billing::grant_free_trial(store, &org)
+        .await
+        .unwrap();
     store
         .create_template(
             org.id,

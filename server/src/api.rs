@@ -186,6 +186,7 @@ fn describe(e: ApiError) -> (StatusCode, ErrorDetail) {
         ),
         ApiError::Invalid(why) => (StatusCode::BAD_REQUEST, "invalid", why),
         ApiError::Conflict(why) => (StatusCode::CONFLICT, "conflict", why),
+        ApiError::PaymentRequired(why) => (StatusCode::PAYMENT_REQUIRED, "payment_required", why),
         ApiError::TooMany(seconds) => (
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -537,6 +538,7 @@ async fn get_badge(
     responses(
         (status = 201, body = Issued), (status = 200, body = Issued),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 402, body = ErrorBody, description = "Billing refuses issuing: no plan, the trial's badges used up, or an invoice unpaid past its grace period"),
         (status = 404, body = ErrorBody, description = "No active template with that id"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 429, body = ErrorBody),
     ))]

@@ -31,6 +31,16 @@ pub enum Command {
     /// Fill the database with a demonstration organisation and its badges,
     /// printing one `<kind> <public URL>` line per thing (idempotent).
     Demo,
+    /// The plans organisations can choose (operator data).
+    Plans {
+        #[command(subcommand)]
+        action: crate::billing::PlansCommand,
+    },
+    /// Billing by hand: run it now, record a bank transfer, credit an invoice.
+    Billing {
+        #[command(subcommand)]
+        action: crate::billing::BillingCommand,
+    },
     /// Queue a test mail to TO through the outbox, then exit; a running
     /// `laurel serve` delivers it (checks the mail settings).
     #[command(hide = true)]
@@ -156,6 +166,51 @@ pub struct Config {
     /// this only behind a proxy or load balancer that writes that header).
     #[arg(long, env = "LAUREL_TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: bool,
+
+    /// Stripe's secret API key (`sk_…`): cards can be added and invoices
+    /// are charged. Needs the webhook secret and publishable key too.
+    /// [default: none, invoices are paid by bank transfer]
+    #[arg(
+        long,
+        env = "LAUREL_STRIPE_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub stripe_secret_key: Option<String>,
+
+    /// The signing secret (`whsec_…`) of Stripe's webhook to
+    /// `{public URL}/webhooks/stripe`.
+    #[arg(
+        long,
+        env = "LAUREL_STRIPE_WEBHOOK_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub stripe_webhook_secret: Option<String>,
+
+    /// Stripe's publishable key (`pk_…`), for its card form in the browser.
+    #[arg(long, env = "LAUREL_STRIPE_PUBLISHABLE_KEY", global = true)]
+    pub stripe_publishable_key: Option<String>,
+
+    /// Stripe's API address (tests point it at a local stub).
+    #[arg(
+        long,
+        env = "LAUREL_STRIPE_API_BASE",
+        default_value = "https://api.stripe.com",
+        global = true,
+        hide = true
+    )]
+    pub stripe_api_base: String,
+
+    /// What invoices paid by bank transfer say about paying: account
+    /// holder, IBAN, BIC (one line each, `\n` between lines).
+    #[arg(long, env = "LAUREL_BANK_DETAILS", default_value = "", global = true)]
+    pub bank_details: String,
+
+    /// Seconds between billing runs (invoices at each cycle start, card
+    /// charges and retries).
+    #[arg(long, env = "LAUREL_BILLING_INTERVAL_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub billing_interval_seconds: u64,
 
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "LAUREL_LOG_FORMAT", default_value = "text", global = true)]

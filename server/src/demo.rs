@@ -254,6 +254,7 @@ pub async fn run(
         .store
         .ensure_organisation(&subdomain, "Laurel Demo Academy")
         .await?;
+    let billing = billing(ctx, &org).await?;
     let urls = ctx.urls(&org.subdomain);
     let rust = class(ctx, &org, &RUST).await?;
     let first_aid = class(ctx, &org, &FIRST_AID).await?;
@@ -351,5 +352,68 @@ pub async fn run(
         ("verify", ctx.site().verifier()),
     ];
     lines.extend(remote);
+    lines.extend(billing);
     Ok(lines)
+}
+
+/// The operator's offer (two plans) and the demo organisation on
+/// "Starter", paid by bank transfer against the invoice. Its subscription
+/// started 40 days ago, so the trial is over and the first cycle's invoice
+/// is issued — and marked paid, as an operator does when the transfer
+/// arrives.
+async fn billing(
+    ctx: &ServerContext,
+    org: &laurel_store::Organisation,
+) -> Result<Vec<(&'static str, String)>, ServiceError> {
+    use laurel::billing::{Currency, VatRate};
+    use laurel_service::billing;
+    let eur = Currency::parse("EUR").map_err(|_| ServiceError::Internal)?;
+    let vat = VatRate::parse("21").map_err(|_| ServiceError::Internal)?;
+    let starter = billing::ensure_plan(
+        &ctx.store,
+        &laurel_store::NewPlan {
+            name: "Starter",
+            currency: eur,
+            monthly_fee: 2900,
+            per_badge_fee: 50,
+            vat: Some(vat),
+            trial_days: 30,
+            trial_quota: 50,
+        },
+    )
+    .await?;
+    billing::ensure_plan(
+        &ctx.store,
+        &laurel_store::NewPlan {
+            name: "Professional",
+            currency: eur,
+            monthly_fee: 9900,
+            per_badge_fee: 25,
+            vat: Some(vat),
+            trial_days: 30,
+            trial_quota: 500,
+        },
+    )
+    .await?;
+    let now = ctx.clock.now();
+    let email = Email::parse("billing@demo.example.org")?;
+    billing::grant(&ctx.store, org, &starter, &email, now - Duration::days(40)).await?;
+    billing::run(ctx, now).await?;
+    let invoice = ctx
+        .store
+        .invoices(org.id)
+        .await?
+        .into_iter()
+        .last()
+        .ok_or(ServiceError::Internal)?;
+    if invoice.status == laurel::InvoiceStatus::Open {
+        billing::mark_paid(ctx, invoice.number, "DEMO-TRANSFER", now).await?;
+    }
+    Ok(vec![
+        ("subscription", ctx.site().subscription(&org.subdomain)),
+        (
+            "invoice",
+            ctx.site().invoice(&org.subdomain, invoice.number),
+        ),
+    ])
 }

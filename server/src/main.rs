@@ -3,6 +3,7 @@
 
 mod api;
 mod badges;
+mod billing;
 mod config;
 mod demo;
 mod dev_mail;
@@ -59,6 +60,12 @@ enum StartupError {
     Mail(String),
     #[error("The HTTP server stopped with an error: {0}.")]
     Serve(std::io::Error),
+    /// A billing setting (LAUREL_STRIPE_*); the text names it.
+    #[error("{0}")]
+    Billing(String),
+    /// An operator command (`laurel plans`, `laurel billing`) was refused.
+    #[error("{0}")]
+    Command(String),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +130,20 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             }
             store.close().await;
             Ok(())
+        }
+        Command::Plans { action } => {
+            let store = open_store(&config).await?;
+            let ctx = server_context(&config, store.clone())?;
+            let result = billing::plans(&ctx, action).await;
+            store.close().await;
+            result.map_err(StartupError::Command)
+        }
+        Command::Billing { action } => {
+            let store = open_store(&config).await?;
+            let ctx = server_context(&config, store.clone())?;
+            let result = billing::billing(&ctx, action).await;
+            store.close().await;
+            result.map_err(StartupError::Command)
         }
         Command::Serve => serve(config).await,
         Command::SendTestMail { to } => send_test_mail(&config, &to).await,
@@ -233,6 +254,39 @@ fn server_context(config: &Config, store: Store) -> Result<ServerContext, Startu
         base_domain: config.base_domain.as_deref().map(Arc::from),
         fetcher: laurel_service::fetch::HttpFetcher::new(config.fetch_allow_private),
         api_per_minute: config.api_per_minute,
+        billing: billing_config(config)?,
+        clock: laurel_service::Clock::system(),
+    })
+}
+
+/// Stripe when its three settings are given (all or none), and the bank
+/// details for invoices paid by transfer.
+fn billing_config(config: &Config) -> Result<laurel_service::billing::BillingConfig, StartupError> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let stripe = match (
+        given(&config.stripe_secret_key),
+        given(&config.stripe_webhook_secret),
+        given(&config.stripe_publishable_key),
+    ) {
+        (None, None, None) => None,
+        (Some(secret), Some(webhook), Some(publishable)) => Some(Arc::new(
+            laurel_service::stripe::Stripe::new(&config.stripe_api_base, &secret, &webhook, &publishable)
+                .map_err(StartupError::Billing)?,
+        )),
+        _ => {
+            return Err(StartupError::Billing(
+                "Stripe needs all three of LAUREL_STRIPE_SECRET_KEY, LAUREL_STRIPE_WEBHOOK_SECRET and LAUREL_STRIPE_PUBLISHABLE_KEY (or none of them: invoices are then paid by bank transfer).".into(),
+            ))
+        }
+    };
+    Ok(laurel_service::billing::BillingConfig {
+        stripe,
+        bank_details: Arc::from(config.bank_details.replace("\\n", "\n").as_str()),
     })
 }
 
@@ -309,6 +363,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         .site_addr(config.site_addr)
         .env(env)
         .build();
+    let state_ctx = ctx.clone();
     let state = AppState {
         leptos_options,
         ctx,
@@ -316,6 +371,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     };
     let security = SecurityConfig {
         hsts: config.public_url.is_https(),
+        stripe: state.ctx.billing.stripe.is_some(),
     };
     let app = routes::router(state, security);
     tracing::info!(
@@ -342,6 +398,10 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         batch_worker_config,
         stopped(jobs_stopped.clone()),
     ));
+    let billing_loop = tokio::spawn(laurel_service::billing::run_forever(
+        state_ctx,
+        std::time::Duration::from_secs(config.billing_interval_seconds),
+    ));
     let webhook_worker = tokio::spawn(jobs::run_worker(
         store.clone(),
         webhook_handlers,
@@ -361,6 +421,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     let _ = worker.await;
     let _ = batch_worker.await;
     let _ = webhook_worker.await;
+    billing_loop.abort();
     store.close().await;
     tracing::info!("Laurel stopped cleanly");
     Ok(())

@@ -95,6 +95,9 @@ async fn issue(State(ctx): State<ServerContext>, headers: HeaderMap, body: Body)
             None,
         ),
         Err(RemoteError::Forbidden(why)) => error(StatusCode::FORBIDDEN, "forbidden", &why, None),
+        Err(RemoteError::PaymentRequired(why)) => {
+            error(StatusCode::PAYMENT_REQUIRED, "payment_required", &why, None)
+        }
         Err(RemoteError::TooMany(seconds)) => too_many(
             seconds,
             &format!("Too many requests a minute for this organisation; try again in {seconds} s."),

@@ -154,6 +154,7 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
         // cookie; a request is authenticated by its signature only).
         .merge(
             crate::remote::routes()
+                .merge(crate::billing::routes())
                 .merge(api_routes)
                 .with_state(api_state),
         )

@@ -16,6 +16,8 @@ use leptos::nonce::Nonce;
 pub struct SecurityConfig {
     /// Send `Strict-Transport-Security` (the public URL is https).
     pub hsts: bool,
+    /// Stripe is configured: its card form (script, frames, API) is let in.
+    pub stripe: bool,
 }
 
 pub async fn headers(
@@ -30,10 +32,21 @@ pub async fn headers(
     // `img-src blob:`: the designer previews a chosen image from an object
     // URL before upload. Only the page's own (nonce-checked) scripts can make
     // blob URLs, so this lets in nothing from elsewhere.
+    // Stripe's card form (Stripe.js, its frames and API) only when Stripe
+    // is configured.
+    let (stripe_script, stripe_frame, stripe_connect) = if config.stripe {
+        (
+            " https://js.stripe.com",
+            "; frame-src https://js.stripe.com https://hooks.stripe.com",
+            " https://api.stripe.com",
+        )
+    } else {
+        ("", "", "")
+    };
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{stripe_script}; \
+         style-src 'self'; img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'{stripe_connect}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'{stripe_frame}"
     );
     if let Ok(value) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, value);

@@ -53,6 +53,88 @@ fn help_lists_every_setting() {
     }
 }
 
+/// The operator's billing commands: plans as typed, every bad value refused
+/// with one sentence (and nothing stored), invoices named that do not exist.
+#[test]
+fn plans_and_billing_commands_check_their_input() {
+    let dir = temp_dir("plans");
+    let plans = |args: &[&str]| laurel(&dir).arg("plans").args(args).output().unwrap();
+    // `plans add` with these flags over the defaults below.
+    let add = |over: &[&str]| {
+        let mut flags = vec![
+            ("--name", "Starter"),
+            ("--monthly-fee", "29"),
+            ("--per-badge-fee", "0.50"),
+        ];
+        for pair in over.chunks(2) {
+            flags.retain(|(f, _)| *f != pair[0]);
+            flags.push((pair[0], pair[1]));
+        }
+        let mut args = vec!["add"];
+        for (f, v) in flags {
+            args.extend([f, v]);
+        }
+        plans(&args)
+    };
+    for (extra, sentence) in [
+        (&["--monthly-fee", "29.999"][..], "is not an amount in EUR"),
+        (&["--per-badge-fee", "1,5"][..], "is not an amount in EUR"),
+        (&["--currency", "EURO"][..], "is not a currency code"),
+        (&["--vat", "120"][..], "A VAT rate is between 0 and 100 %"),
+        (&["--vat", "abc"][..], "is not a VAT rate"),
+        (
+            &["--trial-days", "400"][..],
+            "--trial-days is between 0 and 366",
+        ),
+    ] {
+        assert_one_sentence(add(extra), sentence);
+    }
+    let list = String::from_utf8(plans(&["list"]).stdout).unwrap();
+    assert_eq!(list.lines().count(), 1, "only the header: {list}");
+    let out = add(&["--vat", "21", "--trial-days", "30", "--trial-quota", "50"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_one_sentence(add(&[]), "A plan named “Starter” already exists.");
+    let list = String::from_utf8(plans(&["list"]).stdout).unwrap();
+    assert!(
+        list.contains("Starter\tEUR\t€29.00\t€0.50\t21 %\t30 days, 50 badges\toffered"),
+        "{list}"
+    );
+    assert!(plans(&["retire", "Starter"]).status.success());
+    assert!(String::from_utf8(plans(&["list"]).stdout)
+        .unwrap()
+        .contains("\tretired"));
+    assert_one_sentence(plans(&["retire", "Nope"]), "There is no plan named “Nope”.");
+    let billing = |args: &[&str]| laurel(&dir).arg("billing").args(args).output().unwrap();
+    assert_one_sentence(
+        billing(&["mark-paid", "INV-000042"]),
+        "There is no invoice INV-000042.",
+    );
+    assert_one_sentence(
+        billing(&["mark-paid", "forty-two"]),
+        "is not an invoice number",
+    );
+    assert_one_sentence(
+        billing(&["credit", "42", "--reason", " "]),
+        "Give the reason",
+    );
+    let run = billing(&["run"]);
+    assert!(run.status.success());
+    assert!(String::from_utf8_lossy(&run.stdout).contains("billing run: 0 invoice(s) issued"));
+    // Stripe takes all three settings or none.
+    assert_one_sentence(
+        laurel(&dir)
+            .args(["plans", "list"])
+            .env("LAUREL_STRIPE_SECRET_KEY", "sk_test_x")
+            .output()
+            .unwrap(),
+        "Stripe needs all three of LAUREL_STRIPE_SECRET_KEY",
+    );
+}
+
 #[test]
 fn unsupported_database_url_is_one_sentence() {
     let out = laurel(&temp_dir("badurl"))
@@ -175,6 +257,14 @@ fn demo_is_idempotent_and_prints_kind_url_lines() {
             && first.contains("domain-name demo\n")
             && first.contains("external-template-id DEMO-EXAM\n")
             && first.contains("openapi https://badges.example.org/api/v1/openapi.json\n"),
+        "{first}"
+    );
+    // Billing: the demo organisation's plan and its first (paid) invoice.
+    assert!(
+        first.contains("subscription https://badges.example.org/portal/demo/subscription\n")
+            && first.contains(
+                "invoice https://badges.example.org/portal/demo/subscription/invoices/1\n"
+            ),
         "{first}"
     );
     // The remote-issuing values are not URLs: a GUID, names, key files.

@@ -128,8 +128,23 @@ pub fn org_nav(subdomain: &str, current: &'static str) -> impl IntoView {
             {link(portal(subdomain).batches(), "CSV batches")}
             {link(portal(subdomain).badges(), "Issued badges")}
             {link(portal(subdomain).users(), "Users")}
+            {link(portal(subdomain).subscription(), "Subscription")}
             {link(portal(subdomain).audit(), "Audit log")}
             {link(portal(subdomain).settings(), "Settings")}
         </nav>
     }
+}
+
+/// Why billing refuses issuing, with the way to the Subscription tab
+/// (above the issue form, in a CSV batch's preview, on the dashboard).
+#[component]
+pub fn BillingRefusal(refusal: Option<String>, subscription: String) -> impl IntoView {
+    refusal.map(|sentence| {
+        view! {
+            <div role="alert" class=ALERT data-testid="billing-refusal">
+                <p>{sentence}</p>
+                <p><a href=subscription class="font-semibold underline">"Open the Subscription tab"</a></p>
+            </div>
+        }
+    })
 }

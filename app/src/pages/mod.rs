@@ -1,6 +1,7 @@
 pub mod account;
 pub mod api_reference;
 pub mod api_settings;
+pub mod billing;
 pub mod collection;
 pub mod home;
 pub mod issuing;

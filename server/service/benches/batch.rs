@@ -52,9 +52,14 @@ async fn batch_run(store: &Store, label: &str, n: usize) -> (i64, i64) {
         base_domain: None,
         fetcher: laurel_service::fetch::HttpFetcher::new(false),
         api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
+        billing: Default::default(),
+        clock: laurel_service::Clock::system(),
     };
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Ltd")
+        .await
+        .unwrap();
+    laurel_service::billing::grant_free_trial(store, &org)
         .await
         .unwrap();
     let (template, _) = store

@@ -51,6 +51,9 @@ pub enum ApiError {
     TooMany(i64),
     /// A state that forbids it, e.g. already revoked (409).
     Conflict(String),
+    /// Billing refuses issuing: no plan, the trial's quota, an overdue
+    /// invoice; the text says which (402).
+    PaymentRequired(String),
     Internal,
 }
 
@@ -64,6 +67,7 @@ impl From<ServiceError> for ApiError {
                 ApiError::Forbidden("This organisation may not issue badges.".into())
             }
             ServiceError::TooMany(_) => ApiError::TooMany(60),
+            ServiceError::PaymentRequired(m) => ApiError::PaymentRequired(m),
             ServiceError::Internal => ApiError::Internal,
         }
     }

@@ -239,14 +239,24 @@ pub async fn run_batch(
                     .await?;
                 continue;
             };
-            issuer
+            match issuer
                 .issue(
                     Some(template_id),
                     class,
                     &award,
                     Source::Batch(batch_id, row.id),
                 )
-                .await?;
+                .await
+            {
+                Ok(_) => {}
+                // Billing refused (the trial ran out under a concurrent
+                // issuer, an invoice went overdue): the row says why, and
+                // the batch goes on to its end rather than retry forever.
+                Err(ServiceError::PaymentRequired(why)) => {
+                    store.fail_batch_row(row.id, &why).await?;
+                }
+                Err(e) => return Err(e),
+            }
         }
         if started.elapsed() >= budget {
             store

@@ -20,6 +20,10 @@ pub enum ServiceError {
     /// A rate limit was reached; the text says when to try again.
     #[error("{0}")]
     TooMany(String),
+    /// Issuing needs an active trial or subscription (or a paid invoice);
+    /// the text says what is missing and where to fix it (HTTP 402).
+    #[error("{0}")]
+    PaymentRequired(String),
     #[error("Something went wrong on our side; please try again in a moment.")]
     Internal,
 }

@@ -69,12 +69,6 @@ fn open_key(master: &MasterKey, row: &IssuerKeyRow) -> Result<SigningKey, Servic
     })
 }
 
-/// Where a later billing check plugs in: may this organisation issue now?
-/// Today every organisation may.
-pub async fn may_issue(_store: &Store, _organisation: &Organisation) -> Result<(), ServiceError> {
-    Ok(())
-}
-
 /// A new public identifier for an assertion: 128 random bits, base64url.
 pub fn new_slug() -> String {
     use base64::Engine as _;
@@ -120,6 +114,7 @@ pub struct Issuer<'a> {
     urls: OrgUrls,
     key_row: IssuerKeyRow,
     key: SigningKey,
+    clock: crate::Clock,
 }
 
 impl<'a> Issuer<'a> {
@@ -139,7 +134,15 @@ impl<'a> Issuer<'a> {
             urls,
             key_row,
             key,
+            clock: crate::Clock::system(),
         })
+    }
+
+    /// The same issuer on another clock (billing: the trial, the cycle a
+    /// badge counts in).
+    pub fn with_clock(mut self, clock: crate::Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// [`Issuer::load`] with the server's context: its store, master key,
@@ -156,6 +159,7 @@ impl<'a> Issuer<'a> {
             org,
         )
         .await
+        .map(|issuer| issuer.with_clock(ctx.clock.clone()))
     }
 
     pub fn urls(&self) -> &OrgUrls {
@@ -179,7 +183,8 @@ impl<'a> Issuer<'a> {
         if class.organisation_id != self.org.id {
             return Err(ServiceError::NotFound);
         }
-        may_issue(self.store, self.org).await?;
+        let now = self.clock.now();
+        let trial_subscription = crate::billing::may_issue(self.store, self.org, now, 1).await?;
         let urls = &self.urls;
         let slug = new_slug();
         let salt = new_salt();
@@ -293,8 +298,13 @@ impl<'a> Issuer<'a> {
                 &mail_job_payload(&mail),
                 row_id,
                 Some((&webhook_id, &webhook_body)),
+                laurel_store::Metering {
+                    at: now,
+                    trial_subscription,
+                },
             )
-            .await?;
+            .await
+            .map_err(crate::billing::quota_reached)?;
         Ok(outcome)
     }
 }

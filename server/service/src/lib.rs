@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod api;
 pub mod batches;
+pub mod billing;
 pub mod documents;
 pub mod embed;
 mod error;
@@ -17,6 +18,7 @@ pub mod export;
 pub mod fetch;
 pub mod imports;
 pub mod invitations;
+pub mod invoice_pdf;
 pub mod issuing;
 pub mod jobs;
 pub mod mail;
@@ -24,12 +26,15 @@ pub mod mfa;
 pub mod remote;
 pub mod share_image;
 pub mod sitemap;
+pub mod stripe;
 pub mod templates;
 pub mod urls;
 pub mod verification;
 pub mod webhooks;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
 
 use laurel::crypto::MasterKey;
 use laurel_store::Store;
@@ -59,6 +64,47 @@ pub struct ServerContext {
     /// Requests a minute the machines' APIs take per organisation (remote
     /// issuing) and per token (REST API): `LAUREL_API_PER_MINUTE`.
     pub api_per_minute: i64,
+    /// Payment providers and terms (`LAUREL_STRIPE_*`, bank details).
+    pub billing: billing::BillingConfig,
+    /// The time billing and issuing go by: the system's, or one a test sets.
+    pub clock: Clock,
+}
+
+/// The time subscriptions, trials and invoices go by. The server uses the
+/// system clock; tests set one and move it through months of billing.
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<Mutex<DateTime<Utc>>>>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(None)
+    }
+
+    /// A clock that stands at `at` until [`Clock::set`] or
+    /// [`Clock::advance`] moves it (tests).
+    pub fn fixed(at: DateTime<Utc>) -> Self {
+        Self(Some(Arc::new(Mutex::new(at))))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            None => Utc::now(),
+            Some(t) => *t.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    /// Moves a fixed clock to `at` (no effect on the system clock).
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Some(t) = &self.0 {
+            *t.lock().unwrap_or_else(|e| e.into_inner()) = at;
+        }
+    }
+
+    /// Moves a fixed clock on by `by`.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.set(self.now() + by);
+    }
 }
 
 impl ServerContext {

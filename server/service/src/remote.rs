@@ -32,6 +32,8 @@ pub enum RemoteError {
     TooMany(i64),
     /// The organisation may not issue (the text says why).
     Forbidden(String),
+    /// Billing refuses issuing (the text says why): 402.
+    PaymentRequired(String),
     Internal,
 }
 
@@ -41,6 +43,7 @@ impl From<ServiceError> for RemoteError {
             ServiceError::Forbidden => {
                 RemoteError::Forbidden("This organisation may not issue badges.".into())
             }
+            ServiceError::PaymentRequired(why) => RemoteError::PaymentRequired(why),
             _ => RemoteError::Internal,
         }
     }

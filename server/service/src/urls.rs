@@ -176,6 +176,20 @@ impl SiteUrls {
         format!("{}/sitemap.xml", self.base)
     }
     /// The REST API's OpenAPI document.
+    /// An organisation's Subscription tab (portal; mails about billing).
+    pub fn subscription(&self, subdomain: &str) -> String {
+        format!("{}/portal/{subdomain}/subscription", self.base)
+    }
+
+    /// One of an organisation's invoices in the portal (its PDF is linked
+    /// from there).
+    pub fn invoice(&self, subdomain: &str, number: i64) -> String {
+        format!(
+            "{}/portal/{subdomain}/subscription/invoices/{number}",
+            self.base
+        )
+    }
+
     pub fn openapi(&self) -> String {
         format!("{}{}", self.base, OPENAPI_PATH)
     }

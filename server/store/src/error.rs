@@ -26,6 +26,9 @@ pub enum Conflict {
     /// The address is the holder's already (their account's, or verified).
     AddressInWallet,
     Other(String),
+    /// The trial's badge quota is used up (counted in the issuing
+    /// transaction, so concurrent issuers cannot pass it).
+    TrialQuotaReached,
 }
 
 impl fmt::Display for Conflict {
@@ -37,6 +40,7 @@ impl fmt::Display for Conflict {
             Conflict::AlreadyImported => write!(f, "This badge is already in your wallet."),
             Conflict::AddressInWallet => write!(f, "This address is already one of yours."),
             Conflict::Other(what) => write!(f, "{what} already exists."),
+            Conflict::TrialQuotaReached => write!(f, "The trial's badge quota is used up."),
         }
     }
 }

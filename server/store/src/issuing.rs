@@ -8,6 +8,7 @@ use laurel::{BadgeStatus, RegisterSort};
 use super::badges::{
     bind_assertion, AssertionRow, NewAssertion, ASSERTION_COLUMNS, INSERT_ASSERTION,
 };
+use super::error::Conflict;
 use super::jobs::{bind_job, HOLDER_MAIL_QUEUE, INSERT_JOB_SQL};
 use super::{with_pool, Store, StoreError};
 
@@ -107,18 +108,40 @@ pub fn month_key(t: DateTime<Utc>) -> String {
     t.format("%Y-%m").to_string()
 }
 
+/// When an award is recorded, and what it counts against.
+#[derive(Debug, Clone, Copy)]
+pub struct Metering {
+    /// The badge's `created_at` (the billing clock: cycles count badges by it).
+    pub at: DateTime<Utc>,
+    /// In a trial: the subscription whose `trial_used` this award takes one
+    /// of, refused with [`Conflict::TrialQuotaReached`] when none is left.
+    pub trial_subscription: Option<i64>,
+}
+
+impl Metering {
+    /// Now, outside any trial.
+    pub fn now() -> Self {
+        Self {
+            at: Utc::now(),
+            trial_subscription: None,
+        }
+    }
+}
+
 impl Store {
     /// Records one award in one transaction: the assertion (unless its
-    /// idempotency key is taken), the organisation's usage count, the
-    /// holder's mail and — for a batch — the row's outcome.
+    /// idempotency key is taken), the organisation's usage count (and its
+    /// trial quota, see [`Metering`]), the holder's mail and — for a batch —
+    /// the row's outcome.
     pub async fn record_issue(
         &self,
         a: &NewAssertion<'_>,
         mail_job: &serde_json::Value,
         batch_row_id: Option<i64>,
         webhook: Option<(&str, &str)>,
+        metering: Metering,
     ) -> Result<IssueOutcome, StoreError> {
-        let now = Utc::now();
+        let now = metering.at;
         let payload = mail_job.to_string();
         let insert = format!(
             "{INSERT_ASSERTION} ON CONFLICT (organisation_id, idempotency_key) DO NOTHING \
@@ -137,6 +160,19 @@ impl Store {
                 .await?;
             let outcome = match inserted {
                 Some(row) => {
+                    if let Some(sub) = metering.trial_subscription {
+                        let counted = sqlx::query(
+                            "UPDATE subscriptions SET trial_used = trial_used + 1 \
+                             WHERE id = $1 AND trial_used < trial_quota",
+                        )
+                        .bind(sub)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if counted == 0 {
+                            return Err(StoreError::Conflict(Conflict::TrialQuotaReached));
+                        }
+                    }
                     sqlx::query(
                         "INSERT INTO usage_monthly (organisation_id, month, badges_issued) VALUES ($1, $2, 1) \
                          ON CONFLICT (organisation_id, month) DO UPDATE SET badges_issued = usage_monthly.badges_issued + 1",

@@ -15,6 +15,7 @@ mod api_tokens;
 mod audit;
 mod badges;
 mod batches;
+mod billing;
 mod collections;
 mod error;
 mod events;
@@ -51,13 +52,17 @@ pub use badges::{AssertionRow, BadgeClassRow, BadgeClassSummary, NewAssertion, N
 pub use batches::{
     BatchCounts, BatchResultRow, BatchRow, NewBatchRow, PendingBatchRow, BATCH_QUEUE,
 };
+pub use billing::{
+    BillingAccount, CardDetails, CycleStep, DraftInvoice, Invoice, InvoiceLines, InvoiceMail,
+    NewPlan, Payment, PaymentMethod, Plan, Subscription,
+};
 pub use collections::{Collection, CollectionFields, PublicCollection};
-pub use error::StoreError;
+pub use error::{Conflict, StoreError};
 pub use events::EventCount;
 pub use holders::{HolderSignup, StoredReport};
 pub use imports::{ImportRow, NewImport};
 pub use issuing::{
-    month_key, DashboardCounts, IssueOutcome, RegisterEntry, RegisterQuery, COUNT_CAP,
+    month_key, DashboardCounts, IssueOutcome, Metering, RegisterEntry, RegisterQuery, COUNT_CAP,
 };
 pub use jobs::{backoff, Job, HOLDER_MAIL_QUEUE, MAIL_QUEUE};
 pub use keys::IssuerKeyRow;

@@ -141,3 +141,12 @@ pub async fn execute(store: &crate::Store, sql: &str) {
     })
     .expect("execute");
 }
+
+/// Runs one SQL statement the test writes and expects the database to
+/// refuse it (a trigger, a constraint).
+pub async fn execute_fails(store: &crate::Store, sql: &str) {
+    let result = crate::with_pool!(store, p => {
+        sqlx::query(sql).execute(p).await.map(|_| ())
+    });
+    assert!(result.is_err(), "the database took: {sql}");
+}

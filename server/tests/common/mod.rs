@@ -35,6 +35,10 @@ pub fn laurel(data_dir: &std::path::Path) -> Command {
         "LAUREL_JOB_BACKOFF_BASE_MS",
         "LAUREL_FETCH_ALLOW_PRIVATE",
         "LAUREL_TRUST_FORWARDED_FOR",
+        "LAUREL_STRIPE_SECRET_KEY",
+        "LAUREL_STRIPE_WEBHOOK_SECRET",
+        "LAUREL_STRIPE_PUBLISHABLE_KEY",
+        "LAUREL_BANK_DETAILS",
     ] {
         cmd.env_remove(var);
     }

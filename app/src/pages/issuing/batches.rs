@@ -8,7 +8,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::components::form::{url_error, ActionError};
-use crate::components::portal::{id_param, loaded, org_nav, subdomain_param};
+use crate::components::portal::{id_param, loaded, org_nav, subdomain_param, BillingRefusal};
 use crate::components::style::{BUTTON, CARD, CELL, INPUT, LABEL, NOTICE, SECONDARY, TABLE};
 use crate::error::AppError;
 use crate::paths::portal;
@@ -183,12 +183,16 @@ fn Batch(b: BatchView, confirm_error: Option<AppError>) -> impl IntoView {
             {(b.status == BatchStatus::Preview).then(|| view! {
                 <div class=CARD>
                     <p>{format!("{} row(s) will be issued when you confirm; rows with errors or issued before are left out.", b.pending)}</p>
+                    <BillingRefusal
+                        refusal=b.billing_refusal.clone()
+                        subscription=crate::paths::portal(&b.subdomain).subscription()
+                    />
                     <div class="flex gap-3">
                         <form method="post" action=confirm_url>
                             {hidden("subdomain", sub_confirm)}
                             {hidden("id", b.id.to_string())}
                             {hidden("action", "confirm".into())}
-                            <button type="submit" class=BUTTON disabled=b.pending == 0>{format!("Issue {} badge(s)", b.pending)}</button>
+                            <button type="submit" class=BUTTON disabled=b.pending == 0 || b.billing_refusal.is_some()>{format!("Issue {} badge(s)", b.pending)}</button>
                         </form>
                         <form method="post" action=confirm_url>
                             {hidden("subdomain", sub_cancel)}

@@ -7,7 +7,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::preview::BadgePreview;
 use crate::components::form::ActionError;
-use crate::components::portal::{error_of, id_param, loaded, org_nav, subdomain_param};
+use crate::components::portal::{
+    error_of, id_param, loaded, org_nav, subdomain_param, BillingRefusal,
+};
 use crate::components::style::{BUTTON, CARD, INPUT, LABEL, NOTICE, SECONDARY};
 use crate::paths::portal;
 use crate::server_fns::issuing::issue_by_hand::IssueByHand;
@@ -104,7 +106,7 @@ fn TemplateDetail(
                     </details>
                     {(!f.external_id.is_empty()).then(|| view! { <p class="text-sm">"External template ID: " <code>{f.external_id.clone()}</code></p> })}
                 </div>
-                <IssueForm subdomain=sub_issue template_id=t.id today=t.today.clone() issue disabled=t.archived />
+                <IssueForm subdomain=sub_issue template_id=t.id today=t.today.clone() issue disabled=t.archived refusal=t.billing_refusal.clone() />
             </div>
         </section>
     }
@@ -117,10 +119,13 @@ fn IssueForm(
     today: String,
     issue: ServerAction<IssueByHand>,
     disabled: bool,
+    refusal: Option<String>,
 ) -> impl IntoView {
+    let subscription = portal(&subdomain).subscription();
     view! {
         <section class=CARD aria-labelledby="issue-heading">
             <h2 id="issue-heading" class="text-lg font-semibold">"Issue by hand"</h2>
+            <BillingRefusal refusal subscription />
             <ActionForm action=issue attr:class="space-y-3">
                 <input type="hidden" name="subdomain" value=subdomain />
                 <input type="hidden" name="template_id" value=template_id />

@@ -13,6 +13,25 @@ pub async fn confirm_batch(subdomain: String, id: i64, action: String) -> Result
 
     let (user, m) = require_role(&subdomain, Role::Regular).await?;
     let ctx = context()?;
+    if action == "confirm" {
+        // Billing first: the whole batch must fit (the trial's quota), or
+        // nothing starts.
+        ctx.store
+            .batch(m.organisation_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let pending = ctx.store.batch_counts(id).await?.pending;
+        if let Some(why) = laurel_service::billing::refusal(
+            &ctx.store,
+            m.organisation_id,
+            ctx.clock.now(),
+            pending.max(1),
+        )
+        .await?
+        {
+            return Err(AppError::PaymentRequired(why));
+        }
+    }
     let done = match action.as_str() {
         "confirm" => ctx.store.confirm_batch(m.organisation_id, id).await?,
         "cancel" => ctx.store.cancel_batch(m.organisation_id, id).await?,

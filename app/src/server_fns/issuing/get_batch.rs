@@ -29,6 +29,10 @@ pub struct BatchView {
     pub percent: i64,
     /// The first rows that will not be (or were not) issued.
     pub problems: Vec<BatchProblem>,
+    /// In preview: why billing would refuse this batch (no plan, the
+    /// trial's quota, an overdue invoice), shown with a link to the
+    /// Subscription tab.
+    pub billing_refusal: Option<String>,
 }
 
 /// A batch's preview, progress or result.
@@ -76,6 +80,12 @@ pub async fn get_batch(subdomain: String, id: i64) -> Result<BatchView, AppError
             message: r.message,
         })
         .collect();
+    let billing_refusal = if batch.status == laurel::BatchStatus::Preview {
+        laurel_service::billing::refusal(&ctx.store, m.organisation_id, ctx.clock.now(), c.pending)
+            .await?
+    } else {
+        None
+    };
     Ok(BatchView {
         subdomain: m.subdomain,
         id,
@@ -90,5 +100,6 @@ pub async fn get_batch(subdomain: String, id: i64) -> Result<BatchView, AppError
         failed: c.failed,
         percent,
         problems,
+        billing_refusal,
     })
 }

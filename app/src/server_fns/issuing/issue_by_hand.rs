@@ -121,6 +121,13 @@ pub async fn issue_by_hand(
         .organisation_by_id(m.organisation_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Billing for the whole list first: all of it may be issued, or none.
+    if let Some(why) =
+        laurel_service::billing::refusal(&ctx.store, org.id, ctx.clock.now(), awards.len() as i64)
+            .await?
+    {
+        return Err(AppError::PaymentRequired(why));
+    }
     let issuer = Issuer::of(&ctx, &org).await?;
     let (mut issued, mut skipped) = (0, 0);
     for award in &awards {

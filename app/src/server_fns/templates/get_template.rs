@@ -24,6 +24,10 @@ pub struct TemplateView {
     pub versions: Vec<VersionItem>,
     /// Today's date (UTC), the issue form's default achievement date.
     pub today: String,
+    /// Why billing refuses issuing now (no plan, the trial's quota, an
+    /// overdue invoice), shown above the issue form with a link to the
+    /// Subscription tab.
+    pub billing_refusal: Option<String>,
 }
 
 /// A template, its current version's fields (for the editor and the
@@ -53,7 +57,10 @@ pub async fn get_template(subdomain: String, id: i64) -> Result<TemplateView, Ap
             badge_class_url: urls.badge(&v.slug),
         })
         .collect();
+    let billing_refusal =
+        laurel_service::billing::refusal(&ctx.store, m.organisation_id, ctx.clock.now(), 1).await?;
     Ok(TemplateView {
+        billing_refusal,
         fields: templates::fields_of(&template, &class),
         subdomain: m.subdomain,
         organisation_name: m.organisation_name,

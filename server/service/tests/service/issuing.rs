@@ -51,14 +51,21 @@ pub fn ctx(store: &Store) -> ServerContext {
         base_domain: None,
         fetcher: laurel_service::fetch::HttpFetcher::new(false),
         api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
+        billing: Default::default(),
+        clock: laurel_service::Clock::system(),
     }
 }
 
+/// An organisation on a free trial (billing never refuses it).
 pub async fn org(store: &Store, sub: &str) -> Organisation {
-    store
+    let org = store
         .ensure_organisation(&Subdomain::parse(sub).unwrap(), &format!("Org {sub}"))
         .await
-        .unwrap()
+        .unwrap();
+    laurel_service::billing::grant_free_trial(store, &org)
+        .await
+        .unwrap();
+    org
 }
 
 pub fn award(email: &str, last: &str, day: u32) -> Award {

@@ -5,6 +5,7 @@
 //! PostgreSQL database, fresh for each test and dropped afterwards.
 
 mod api;
+mod billing;
 mod holders;
 mod issuing;
 mod jobs;

@@ -3,6 +3,7 @@
 //! database, fresh for each test and dropped afterwards.
 
 mod accounts;
+mod billing;
 mod members;
 mod migrations;
 mod remote;
