@@ -36,6 +36,17 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::billing::PlansCommand,
     },
+    /// Check the configuration, the database and its migrations, the master
+    /// key against the stored keys, the mail settings and the data
+    /// directory's free space; one line per check, exit 0 only when all pass.
+    Doctor {
+        /// Also queue a test mail to this address (a running `serve` sends it).
+        #[arg(long)]
+        send_test_mail: Option<String>,
+        /// The least free space of the data directory that passes, in MB.
+        #[arg(long, default_value_t = 500)]
+        min_free_mb: u64,
+    },
     /// Billing by hand: run it now, record a bank transfer, credit an invoice.
     Billing {
         #[command(subcommand)]
@@ -211,6 +222,16 @@ pub struct Config {
     /// charges and retries).
     #[arg(long, env = "LAUREL_BILLING_INTERVAL_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub billing_interval_seconds: u64,
+
+    /// The bearer token Prometheus scrapes `/metrics` with [default: none,
+    /// `/metrics` answers 404].
+    #[arg(
+        long,
+        env = "LAUREL_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
 
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "LAUREL_LOG_FORMAT", default_value = "text", global = true)]

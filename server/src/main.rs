@@ -7,6 +7,8 @@ mod billing;
 mod config;
 mod demo;
 mod dev_mail;
+mod doctor;
+mod metrics;
 mod remote;
 mod routes;
 mod security;
@@ -91,6 +93,17 @@ fn main() -> ExitCode {
         let fetcher = laurel_service::fetch::HttpFetcher::new(cli.config.fetch_allow_private);
         return runtime.block_on(verify(&fetcher, &input, recipient, json));
     }
+    if let Command::Doctor {
+        send_test_mail,
+        min_free_mb,
+    } = &command
+    {
+        return runtime.block_on(doctor::run(
+            &cli.config,
+            send_test_mail.as_deref(),
+            *min_free_mb,
+        ));
+    }
     match runtime.block_on(run(command, cli.config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -148,6 +161,7 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         Command::Serve => serve(config).await,
         Command::SendTestMail { to } => send_test_mail(&config, &to).await,
         Command::Verify { .. } => unreachable!("handled before start-up: it needs no database"),
+        Command::Doctor { .. } => unreachable!("handled before start-up: it reports, not stops"),
     }
 }
 
@@ -368,6 +382,15 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         leptos_options,
         ctx,
         data_dir: config.data_dir.clone(),
+        metrics: metrics::Metrics {
+            token: config
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(Arc::from),
+            handle: metrics::install(),
+        },
     };
     let security = SecurityConfig {
         hsts: config.public_url.is_https(),

@@ -155,9 +155,11 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
         .merge(
             crate::remote::routes()
                 .merge(crate::billing::routes())
+                .route("/metrics", get(crate::metrics::scrape))
                 .merge(api_routes)
                 .with_state(api_state),
         )
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn_with_state(security, security::headers))
         .layer(
             ServiceBuilder::new()

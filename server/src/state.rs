@@ -10,6 +10,8 @@ pub struct AppState {
     pub ctx: ServerContext,
     /// `LAUREL_DATA_DIR` (the development mail page reads it).
     pub data_dir: std::path::PathBuf,
+    /// `/metrics`: its token and the Prometheus renderer.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl FromRef<AppState> for LeptosOptions {

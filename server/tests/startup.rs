@@ -319,6 +319,7 @@ fn serves_health_pages_and_headers(database_url: Option<&str>) {
         if let Some(url) = database_url {
             cmd.env("DATABASE_URL", url);
         }
+        cmd.env("LAUREL_METRICS_TOKEN", METRICS_TOKEN);
         Server::start_with(cmd, free_port())
     };
     let http = agent();
@@ -372,8 +373,162 @@ fn serves_health_pages_and_headers(database_url: Option<&str>) {
         .read_to_string()
         .unwrap()
         .contains("Page not found"));
+    // Stripe is not configured: the CSP lets none of it in.
+    assert!(!csp.contains("stripe"), "{csp}");
 
+    scrapes_metrics(&http, &server.base);
     server.stop();
+}
+
+const METRICS_TOKEN: &str = "scrape-me-0123456789";
+
+/// `/metrics` wants the token, and what it answers parses as Prometheus's
+/// text format with the request counters and histograms by route pattern,
+/// the queue and pool gauges.
+fn scrapes_metrics(http: &ureq::Agent, base: &str) {
+    let url = format!("{base}/metrics");
+    assert_eq!(http.get(&url).call().unwrap().status(), 401);
+    let wrong = http
+        .get(&url)
+        .header("Authorization", "Bearer scrape-me-0123456780")
+        .call()
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let mut res = http
+        .get(&url)
+        .header("Authorization", format!("Bearer {METRICS_TOKEN}"))
+        .call()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(header(&res, "content-type").starts_with("text/plain; version=0.0.4"));
+    let text = res.body_mut().read_to_string().unwrap();
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned())))
+        .unwrap_or_else(|e| panic!("not Prometheus text: {e}\n{text}"));
+    let sample = |name: &str, labels: &[(&str, &str)]| {
+        scrape
+            .samples
+            .iter()
+            .find(|s| s.metric == name && labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+    };
+    match sample(
+        "laurel_http_requests_total",
+        &[("route", "/readyz"), ("status", "200"), ("method", "GET")],
+    ) {
+        Some(s) => assert!(
+            matches!(s.value, prometheus_parse::Value::Counter(n) if n >= 1.0),
+            "{s:?}"
+        ),
+        None => panic!("no request counter for /readyz:\n{text}"),
+    }
+    // Routes are patterns and unknown paths one label: no unbounded labels.
+    assert!(
+        sample("laurel_http_requests_total", &[("route", "/no/such/page")]).is_none(),
+        "{text}"
+    );
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "laurel_http_request_duration_seconds"
+                && matches!(s.value, prometheus_parse::Value::Histogram(_))),
+        "{text}"
+    );
+    for gauge in ["laurel_db_pool_connections", "laurel_db_pool_idle"] {
+        assert!(sample(gauge, &[]).is_some(), "{gauge}:\n{text}");
+    }
+}
+
+/// `laurel doctor` with a broken setting of each kind: one FAIL line naming
+/// it with a fix, exit code 1; everything right: only ok lines, exit 0.
+#[test]
+fn doctor_names_each_broken_setting() {
+    let dir = temp_dir("doctor");
+    let doctor = |cmd: &mut std::process::Command| {
+        let out = cmd.arg("doctor").output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let fails = |(code, text): (Option<i32>, String), check: &str, words: &str| {
+        assert_eq!(code, Some(1), "{text}");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("FAIL {check}:")))
+            .unwrap_or_else(|| panic!("no FAIL {check}:\n{text}"));
+        assert!(line.contains(words) && line.contains("Fix:"), "{line}");
+    };
+    // A new data directory: nothing migrated yet.
+    fails(doctor(&mut laurel(&dir)), "migrations", "pending");
+    // Migrated, with the demo's keys sealed under the generated master key.
+    assert!(laurel(&dir).arg("demo").output().unwrap().status.success());
+    let (code, text) = doctor(&mut laurel(&dir));
+    assert_eq!(code, Some(0), "{text}");
+    for check in [
+        "configuration",
+        "data directory",
+        "disk space",
+        "database",
+        "migrations",
+        "master key",
+        "mail",
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("ok   {check}:"))),
+            "{check}:\n{text}"
+        );
+    }
+    assert!(!text.contains("FAIL"), "{text}");
+    // Each broken setting.
+    let other_key = "ab".repeat(32);
+    fails(
+        doctor(laurel(&dir).env("LAUREL_MASTER_KEY", &other_key)),
+        "master key",
+        "not the key they were sealed with",
+    );
+    fails(
+        doctor(laurel(&dir).env("LAUREL_MASTER_KEY", "short")),
+        "master key",
+        "LAUREL_MASTER_KEY",
+    );
+    fails(
+        doctor(laurel(&dir).env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/nothing")),
+        "database",
+        "Could not connect",
+    );
+    let closed = free_port();
+    fails(
+        doctor(laurel(&dir).env(
+            "LAUREL_SMTP_URL",
+            format!("smtp://127.0.0.1:{closed}?tls=none"),
+        )),
+        "mail",
+        "SMTP",
+    );
+    fails(
+        doctor(laurel(&dir).env("LAUREL_SMTP_URL", "ftp://mail.example.org")),
+        "mail",
+        "LAUREL_SMTP_URL",
+    );
+    fails(
+        doctor(laurel(&dir).env("LAUREL_STRIPE_SECRET_KEY", "sk_test_x")),
+        "configuration",
+        "Stripe needs all three",
+    );
+    let full = laurel(&dir)
+        .args(["doctor", "--min-free-mb", "999999999"])
+        .output()
+        .unwrap();
+    fails(
+        (full.status.code(), String::from_utf8(full.stdout).unwrap()),
+        "disk space",
+        "MB free",
+    );
+    // The master key file gone, keys still sealed in the database.
+    std::fs::remove_file(dir.join("master.key")).unwrap();
+    fails(
+        doctor(&mut laurel(&dir)),
+        "master key",
+        "no master key, but the database holds",
+    );
 }
 
 #[test]

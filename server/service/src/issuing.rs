@@ -58,6 +58,13 @@ fn seal_context(kid: &str) -> String {
     format!("laurel issuer key {kid}")
 }
 
+/// Whether `master` opens this stored key (`laurel doctor`).
+pub fn master_opens(master: &MasterKey, row: &IssuerKeyRow) -> bool {
+    master
+        .open(&row.sealed_private, &seal_context(&row.kid))
+        .is_ok()
+}
+
 fn open_key(master: &MasterKey, row: &IssuerKeyRow) -> Result<SigningKey, ServiceError> {
     let der = master.open(&row.sealed_private, &seal_context(&row.kid)).map_err(|e| {
         tracing::error!(kid = %row.kid, error = %e, "cannot open an issuer key: is LAUREL_MASTER_KEY the one it was sealed with?");
@@ -305,6 +312,11 @@ impl<'a> Issuer<'a> {
             )
             .await
             .map_err(crate::billing::quota_reached)?;
+        if matches!(outcome, IssueOutcome::Issued(_)) {
+            // Two signatures a badge (the JWS and the VC-JWT).
+            metrics::counter!("laurel_badges_issued_total", "source" => source.as_str())
+                .increment(1);
+        }
         Ok(outcome)
     }
 }

@@ -330,6 +330,12 @@ async fn run_claimed(
         }
     };
     let elapsed_ms = started.elapsed().as_millis() as u64;
+    metrics::histogram!("laurel_job_duration_seconds", "queue" => job.queue.clone())
+        .record(started.elapsed().as_secs_f64());
+    if outcome.is_err() {
+        // Mail and webhook failures (and every other queue's), by queue.
+        metrics::counter!("laurel_job_failures_total", "queue" => job.queue.clone()).increment(1);
+    }
     match outcome {
         Ok(()) => match store.complete(job.id, &config.worker_id).await {
             Ok(true) => {
@@ -354,13 +360,17 @@ async fn run_claimed(
                 .fail(job.id, &config.worker_id, &error, retry_at)
                 .await
             {
-                Ok(Some(failed)) if failed.failed_at.is_some() => tracing::error!(
+                Ok(Some(failed)) if failed.failed_at.is_some() => {
+                    metrics::counter!("laurel_jobs_given_up_total", "queue" => job.queue.clone())
+                        .increment(1);
+                    tracing::error!(
                     job = job.id,
                     queue = %job.queue,
                     attempts = failed.attempts,
                     %error,
                     "job failed for good (no attempts left)"
-                ),
+                    )
+                }
                 Ok(Some(failed)) => tracing::warn!(
                     job = job.id,
                     queue = %job.queue,

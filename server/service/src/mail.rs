@@ -126,6 +126,25 @@ impl MailTransport {
         }
     }
 
+    /// Checks mail can leave: the SMTP server answers (and takes the
+    /// credentials), or the mail directory can be written.
+    pub async fn check(&self) -> Result<(), String> {
+        match self {
+            MailTransport::Smtp(t) => match t.test_connection().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the SMTP server did not accept the connection".into()),
+                Err(e) => Err(format!("the SMTP server cannot be used: {e}")),
+            },
+            MailTransport::Files(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                let probe = dir.join(".laurel-write-test");
+                std::fs::write(&probe, b"ok")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map_err(|e| format!("{} is not writable: {e}", dir.display()))
+            }
+        }
+    }
+
     /// Where mail goes, for the log.
     pub fn describe(&self, smtp_url: Option<&str>) -> String {
         match self {

@@ -15,7 +15,7 @@ pub struct IssuerKeyRow {
     pub retired_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, organisation_id, kid, public_pem, sealed_private, created_at, retired_at";
 
 impl Store {

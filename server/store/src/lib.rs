@@ -26,6 +26,7 @@ mod jobs;
 mod keys;
 mod members;
 mod mfa;
+mod operations;
 mod organisations;
 mod profile;
 mod remote;
@@ -71,6 +72,7 @@ pub use members::{
     NewAccount, NewInvitation, RoleChange,
 };
 pub use mfa::{EnableTotp, MfaState};
+pub use operations::{MigrationStatus, QueueStats};
 pub use organisations::Organisation;
 pub use profile::OrganisationProfile;
 pub use remote::{Integration, IntegrationKey};
