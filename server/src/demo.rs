@@ -353,6 +353,8 @@ pub async fn run(
     ];
     lines.extend(remote);
     lines.extend(billing);
+    // The operator's metrics (with `Authorization: Bearer $LAUREL_METRICS_TOKEN`).
+    lines.push(("metrics", ctx.site().metrics()));
     Ok(lines)
 }
 

@@ -307,9 +307,12 @@ async fn run_claimed(
     let outcome = match job.payload_json() {
         Err(e) => Err(format!("the payload is not JSON: {e}")),
         Ok(payload) => {
+            use tracing::Instrument as _;
             let running = handler(payload);
             let timeout = timeout_within(lease);
-            let mut task = tokio::spawn(tokio::time::timeout(timeout, running));
+            // Everything the handler logs carries the job's span.
+            let span = tracing::info_span!("job", job = job.id, queue = %job.queue, attempt = job.attempts);
+            let mut task = tokio::spawn(tokio::time::timeout(timeout, running).instrument(span));
             let joined = match shutdown {
                 Some(shutdown) => shutdown.wait(&mut task, config.shutdown_grace).await,
                 None => Some((&mut task).await),

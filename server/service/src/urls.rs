@@ -190,6 +190,11 @@ impl SiteUrls {
         )
     }
 
+    /// The operator's Prometheus endpoint (behind `LAUREL_METRICS_TOKEN`).
+    pub fn metrics(&self) -> String {
+        format!("{}/metrics", self.base)
+    }
+
     pub fn openapi(&self) -> String {
         format!("{}{}", self.base, OPENAPI_PATH)
     }

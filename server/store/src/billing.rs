@@ -839,10 +839,14 @@ impl Store {
                     .bind(if zero { None } else { d.first_attempt_at })
                     .fetch_one(&mut *tx)
                     .await?;
-                let payload = (d.mail)(&invoice).to_string();
-                bind_job(sqlx::query(INSERT_JOB_SQL), MAIL_QUEUE, &payload, Utc::now())
-                    .execute(&mut *tx)
-                    .await?;
+                // No billing address (the operator's grant without one): no mail.
+                let mail = (d.mail)(&invoice);
+                if !mail.is_null() {
+                    let payload = mail.to_string();
+                    bind_job(sqlx::query(INSERT_JOB_SQL), MAIL_QUEUE, &payload, Utc::now())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 written = Some(invoice);
             }
             tx.commit().await?;
