@@ -175,13 +175,49 @@ test('a plan without a trial: the invoice is in the payment history, as a page a
   }
   const pdfAsRegular = await col.request.get(href!);
   expect(pdfAsRegular.status()).toBe(403);
-  // Another organisation's user gets "not found", anonymous callers 401.
+  // Another organisation's user gets "not found", anonymous callers 401 —
+  // for every billing server function.
   const stranger = await person(browser, info, contexts);
   await signUp(stranger, info);
-  expect((await stranger.request.get(href!)).status()).toBe(404);
   const anon = await person(browser, info, contexts);
+  expect((await stranger.request.get(href!)).status()).toBe(404);
   expect((await anon.request.get(href!)).status()).toBe(401);
-  expect((await anon.request.post('/api/billing/get_subscription', { headers: { Origin: baseURL }, form: { subdomain } })).status()).toBe(401);
+  for (const [fn, form] of [
+    ['billing/get_subscription', { subdomain }],
+    ['billing/choose_plan', { subdomain, plan_id: '1' }],
+    ['billing/change_plan', { subdomain, change: 'end' }],
+    ['billing/get_payment', { subdomain }],
+    ['billing/save_billing_details', { subdomain, legal_name: 'X', billing_email: 'x@example.org', address: 'Y', vat_id: '' }],
+    ['billing/add_invoice_method', { subdomain }],
+    ['billing/payment_method_action', { subdomain, id: '1', action: 'remove' }],
+    ['billing/start_card', { subdomain }],
+    ['billing/finish_card', { subdomain, setup_intent: 'seti_1' }],
+    ['billing/get_history', { subdomain }],
+    ['billing/get_invoice', { subdomain, number: '1' }],
+    ['billing/pay_invoice', { subdomain, number: '1' }],
+  ] as [string, Record<string, string>][]) {
+    const other = await stranger.request.post(`/api/${fn}`, { headers: { Origin: baseURL }, form, maxRedirects: 0 });
+    expect(other.status(), `${fn} as another organisation`).toBe(404);
+    const nobody = await anon.request.post(`/api/${fn}`, { headers: { Origin: baseURL }, form, maxRedirects: 0 });
+    expect(nobody.status(), `${fn} anonymously`).toBe(401);
+  }
+  // The plan is unchanged by all that.
+  await boss.goto(`/portal/${subdomain}/subscription`);
+  await expect(boss.getByTestId('plan-name')).toHaveText('Pay as you go');
+  await expect(boss.getByTestId('scheduled')).toHaveCount(0);
+
+  // Bad input from the boss: an unknown plan, a malformed change; no card
+  // form where Stripe is not configured.
+  const post = (fn: string, form: Record<string, string>) =>
+    boss.request.post(`/api/${fn}`, { headers: { Origin: baseURL }, form, maxRedirects: 0 });
+  const unknown = await post('billing/change_plan', { subdomain, change: 'plan:999999' });
+  expect(unknown.status()).toBe(400);
+  expect(await unknown.text()).toContain('That plan is not offered.');
+  expect((await post('billing/change_plan', { subdomain, change: 'plan:x' })).status()).toBe(400);
+  expect((await post('billing/choose_plan', { subdomain, plan_id: '999999' })).status()).toBe(400);
+  const card = await boss.goto(`/portal/${subdomain}/subscription/card`);
+  expect(card?.status()).toBe(404);
+  await expect(boss.getByRole('alert')).toHaveText('That was not found.');
   // The plan's end waits for the next cycle, and says when.
   await boss.goto(`/portal/${subdomain}/subscription`);
   await boss.getByRole('button', { name: 'End the plan at the next cycle' }).click();
