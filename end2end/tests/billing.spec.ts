@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseURL } from '../playwright.config';
 import { linkIn, waitForMail } from './mail';
-import { F, newTemplate, person, signUp, strong, subscribe, unique } from './flows';
+import { F, newTemplate, person, regularColleague, signUp, strong, subscribe, unique } from './flows';
 
 // Subscriptions through the portal, with the invoice (bank transfer)
 // provider: no plan → issuing refused with a link to the Subscription tab;
@@ -137,19 +137,7 @@ test('a plan without a trial: the invoice is in the payment history, as a page a
   expect(linkIn(mail, `/portal/${subdomain}/subscription/invoices/`)).toContain(baseURL);
 
   // A regular member: the status, not the plans, the controls or the money.
-  const colleague = `${unique('reg', info.project.name)}@example.org`;
-  await boss.goto(`/portal/${subdomain}/users`);
-  await boss.getByLabel('Email', { exact: true }).fill(colleague);
-  await boss.getByLabel('Role', { exact: true }).selectOption('regular');
-  await boss.getByRole('button', { name: 'Send invitation' }).click();
-  const link = linkIn(await waitForMail(colleague, 15_000, 'invited you to'), '/invite');
-  const col = await person(browser, info, contexts);
-  await col.goto(link);
-  await col.getByLabel('Your name').fill('Reg Ular');
-  await col.getByLabel('Password', { exact: true }).fill(strong);
-  await col.getByLabel('Repeat the password').fill(strong);
-  await col.getByRole('button', { name: 'Accept invitation' }).click();
-  await expect(col).toHaveURL(/\/portal$/);
+  const col = await regularColleague(browser, info, contexts, boss, subdomain);
   await col.goto(`/portal/${subdomain}/subscription`);
   await expect(col.getByTestId('plan-name')).toHaveText('Pay as you go');
   await expect(col.getByTestId('plan-status')).toHaveText('Active.');

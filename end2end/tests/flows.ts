@@ -139,6 +139,31 @@ export async function person(browser: Browser, info: TestInfo, contexts: Browser
   return context.newPage();
 }
 
+/** A colleague invited by `boss` to `subdomain` as a regular user, who
+ * accepts in a browser context of their own: their page, in the portal. */
+export async function regularColleague(
+  browser: Browser,
+  info: TestInfo,
+  contexts: BrowserContext[],
+  boss: Page,
+  subdomain: string,
+): Promise<Page> {
+  const colleague = `${unique('regular', info.project.name)}@example.org`;
+  await boss.goto(`/portal/${subdomain}/users`);
+  await boss.getByLabel('Email', { exact: true }).fill(colleague);
+  await boss.getByLabel('Role', { exact: true }).selectOption('regular');
+  await boss.getByRole('button', { name: 'Send invitation' }).click();
+  const link = linkIn(await waitForMail(colleague, 15_000, 'invited you to'), '/invite');
+  const col = await person(browser, info, contexts);
+  await col.goto(link);
+  await col.getByLabel('Your name').fill('Reg Ular');
+  await col.getByLabel('Password', { exact: true }).fill(strong);
+  await col.getByLabel('Repeat the password').fill(strong);
+  await col.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(col.getByTestId('role')).toHaveText('regular');
+  return col;
+}
+
 /** Issues the template `id` by hand to `email` (the issuer is signed in on
  * `page`). */
 export async function issueTo(page: Page, subdomain: string, id: string, email: string) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { baseURL } from '../playwright.config';
 import { badgecheck } from './badgecheck';
 import { linkIn, waitForMail } from './mail';
-import { F, design, newTemplate, ownAddress, person, signUp, strong, unique } from './flows';
+import { F, design, newTemplate, ownAddress, person, regularColleague, signUp, unique } from './flows';
 
 // The issuer workspace: the template designer with its image rules, issuing
 // by hand and by CSV batch (preview, confirm, progress, result file, no
@@ -232,19 +232,7 @@ test('a regular user issues too; another organisation sees none of it', async ({
   const id = await newTemplate(boss, subdomain, { name: 'Team Badge', image: `${F}/badge.svg` });
 
   // A colleague joins as a regular user and issues a badge.
-  const colleague = `${unique('regular', info.project.name)}@example.org`;
-  await boss.goto(`/portal/${subdomain}/users`);
-  await boss.getByLabel('Email', { exact: true }).fill(colleague);
-  await boss.getByLabel('Role', { exact: true }).selectOption('regular');
-  await boss.getByRole('button', { name: 'Send invitation' }).click();
-  const link = linkIn(await waitForMail(colleague, 15_000, 'invited you to'), '/invite');
-  const col = await person(browser, info, contexts);
-  await col.goto(link);
-  await col.getByLabel('Your name').fill('Reg Ular');
-  await col.getByLabel('Password', { exact: true }).fill(strong);
-  await col.getByLabel('Repeat the password').fill(strong);
-  await col.getByRole('button', { name: 'Accept invitation' }).click();
-  await expect(col.getByTestId('role')).toHaveText('regular');
+  const col = await regularColleague(browser, info, contexts, boss, subdomain);
   await col.goto(`/portal/${subdomain}/templates/${id}`);
   await col.getByLabel('Recipients, one per line').fill(`team-${unique('t', info.project.name)}@example.com, Team, Member`);
   await col.getByRole('button', { name: 'Issue badges' }).click();
