@@ -181,6 +181,8 @@ export async function createWalletFromClaim(holder: Page, claim: string): Promis
   await wallet.getByLabel('Password', { exact: true }).fill(strong);
   await wallet.getByLabel('Repeat the password').fill(strong);
   await wallet.getByRole('button', { name: 'Create my wallet' }).click();
-  await expect(holder).toHaveURL(/\/wallet#badge-[A-Za-z0-9_-]+$/);
+  // Argon2 hashes the new password first: slow by design, slower still
+  // while the rest of the suite loads both cores.
+  await expect(holder).toHaveURL(/\/wallet#badge-[A-Za-z0-9_-]+$/, { timeout: 20_000 });
   return new URL(holder.url()).hash.replace('#badge-', '');
 }
