@@ -934,6 +934,28 @@ async fn payment_mail(
     })))
 }
 
+/// Records an open invoice as paid, with its "payment received" mail (the
+/// card charge, Stripe's webhook and the operator's bank transfer). False
+/// when it was paid already: the mail goes once.
+async fn record_paid(
+    ctx: &ServerContext,
+    invoice: &Invoice,
+    provider: PaymentProvider,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ServiceError> {
+    let body = format!(
+        "We received {} for invoice {}. Thank you.",
+        format_amount(invoice.total, invoice.currency),
+        invoice_number(invoice.number)
+    );
+    let mail = payment_mail(ctx, invoice, "Payment received", &body).await?;
+    Ok(ctx
+        .store
+        .record_payment(invoice.id, provider, reference, now, mail.as_ref())
+        .await?)
+}
+
 /// One charge attempt of a card invoice. `Ok(true)`: paid; `Ok(false)`:
 /// declined (recorded, retried later or left to the organisation).
 async fn collect(
@@ -999,22 +1021,7 @@ async fn collect(
     let reference = intent_id.unwrap_or_default();
     match outcome {
         Ok(intent) if intent.status == "succeeded" => {
-            let mail = payment_mail(
-                ctx,
-                invoice,
-                "Payment received",
-                &format!("We received {amount} for invoice {number}. Thank you."),
-            )
-            .await?;
-            ctx.store
-                .record_payment(
-                    invoice.id,
-                    PaymentProvider::Stripe,
-                    &reference,
-                    now,
-                    mail.as_ref(),
-                )
-                .await?;
+            record_paid(ctx, invoice, PaymentProvider::Stripe, &reference, now).await?;
             Ok(true)
         }
         // Processing: Stripe's webhook reports the outcome.
@@ -1102,26 +1109,7 @@ pub async fn mark_paid(
             invoice.status
         )));
     }
-    let amount = format_amount(invoice.total, invoice.currency);
-    let mail = payment_mail(
-        ctx,
-        &invoice,
-        "Payment received",
-        &format!(
-            "We received {amount} for invoice {}. Thank you.",
-            invoice_number(number)
-        ),
-    )
-    .await?;
-    ctx.store
-        .record_payment(
-            invoice.id,
-            PaymentProvider::Invoice,
-            reference,
-            now,
-            mail.as_ref(),
-        )
-        .await?;
+    record_paid(ctx, &invoice, PaymentProvider::Invoice, reference, now).await?;
     Ok(invoice)
 }
 
@@ -1186,26 +1174,7 @@ pub async fn stripe_event(
         },
         "payment_intent.succeeded" => {
             if let Some(invoice) = ctx.store.invoice_by_provider_ref(object_id).await? {
-                let amount = format_amount(invoice.total, invoice.currency);
-                let mail = payment_mail(
-                    ctx,
-                    &invoice,
-                    "Payment received",
-                    &format!(
-                        "We received {amount} for invoice {}. Thank you.",
-                        invoice_number(invoice.number)
-                    ),
-                )
-                .await?;
-                ctx.store
-                    .record_payment(
-                        invoice.id,
-                        PaymentProvider::Stripe,
-                        object_id,
-                        now,
-                        mail.as_ref(),
-                    )
-                    .await?;
+                record_paid(ctx, &invoice, PaymentProvider::Stripe, object_id, now).await?;
             }
         }
         other => tracing::debug!(event = other, "Stripe event not used"),
