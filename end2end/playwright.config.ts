@@ -99,6 +99,8 @@ export default defineConfig({
       // server on 127.0.0.1; the SSRF guard's refusal of loopback is tested
       // against a server without this (server/tests/verify.rs).
       LAUREL_FETCH_ALLOW_PRIVATE: 'true',
+      // Analytics roll up every second, so a test sees its own visits.
+      LAUREL_ANALYTICS_INTERVAL_SECONDS: '1',
     },
     },
   ],

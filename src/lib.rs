@@ -9,6 +9,7 @@
 //! with only what pages use (domain types, vocabularies, template fields,
 //! Markdown).
 
+pub mod analytics;
 pub mod award;
 #[cfg(feature = "bake")]
 pub mod bake;
@@ -33,6 +34,7 @@ pub mod vocab;
 pub use domain::{Email, Handle, ParseError, PublicUrl, SocialLinks, Subdomain};
 pub use vocab::{
     ApiScope, ApiScopes, AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus, ImportKind,
-    InvoiceKind, InvoiceStatus, KeyOrigin, MethodStatus, PaymentProvider, PaymentStatus,
-    RegisterSort, Role, RowStatus, ShareChannel, WebhookEvent,
+    InvoiceKind, InvoiceStatus, IssueDelay, KeyOrigin, MethodStatus, PaymentProvider,
+    PaymentStatus, Referrer, RegisterSort, Role, RowStatus, ShareChannel, VerifyFormat,
+    WebhookEvent,
 };

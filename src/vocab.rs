@@ -149,14 +149,60 @@ vocabulary! {
         Email,
     }
 
-    /// What happened to a badge on a public surface, for its issuer's
-    /// analytics: a view of its verification page, a share click, an embed
-    /// (oEmbed) fetched.
+    /// What happened to a badge, for its issuer's analytics (one
+    /// append-only stream, `laurel_store` `analytics_events`): issued,
+    /// claimed by its holder, a view of its verification page, a share click,
+    /// an embed (oEmbed) fetched, a verifier fetching its signed document,
+    /// an import into a wallet, revoked, expired.
     #[strum(serialize_all = "snake_case")]
     pub enum BadgeEventKind: "badge event" {
+        Issued,
+        Claimed,
         View,
         Share,
         Embed,
+        Verified,
+        Imported,
+        Revoked,
+        Expired,
+    }
+
+    /// Where a visitor of a verification page came from, told by the
+    /// `Referer` header's host (only the class is kept, never the address).
+    #[strum(serialize_all = "snake_case")]
+    pub enum Referrer: "referrer" {
+        /// No referrer, or a page of this Laurel.
+        Direct,
+        Search,
+        /// A social network (LinkedIn, X, Facebook, Mastodon, …).
+        Social,
+        /// A badge embedded on another site (the embed card's link).
+        Embed,
+        Other,
+    }
+
+    /// Which signed or hosted document a verifier fetched (a browser gets
+    /// the page instead: content negotiation tells them apart).
+    #[strum(serialize_all = "snake_case")]
+    pub enum VerifyFormat: "document format" {
+        /// The OB 2.0 hosted assertion (JSON-LD).
+        Ob2Json,
+        /// The OB 2.0 signed assertion (JWS).
+        Jws,
+        /// The OB 3.0 credential as a VC-JWT.
+        VcJwt,
+        /// The OB 3.0 credential as JSON.
+        Ob3Json,
+    }
+
+    /// How long after the achievement date a badge was issued (the seed
+    /// article's "automated issuance efficiency").
+    #[strum(serialize_all = "snake_case")]
+    pub enum IssueDelay: "issue delay" {
+        SameDay,
+        UpToWeek,
+        UpToMonth,
+        Later,
     }
 
     /// Where a remote-issuing key came from: made in Laurel (its private
@@ -464,6 +510,9 @@ mod tests {
         check(ImportKind::VARIANTS);
         check(ShareChannel::VARIANTS);
         check(BadgeEventKind::VARIANTS);
+        check(Referrer::VARIANTS);
+        check(VerifyFormat::VARIANTS);
+        check(IssueDelay::VARIANTS);
         check(AuditEvent::VARIANTS);
         assert_eq!(Role::Privileged.as_str(), "privileged");
         assert_eq!(AuditEvent::BadgeMailResent.as_str(), "badge.mail_resent");

@@ -30,6 +30,7 @@ use leptos_router::{
 use crate::components::layout::{ErrorPanel, Layout};
 use crate::pages::{
     account::{ActivatePage, JoinPage, LoginPage, PortalPage, SignupPage, SignupSentPage},
+    analytics::AnalyticsPage,
     api_reference::ApiReferencePage,
     api_settings::ApiSettingsPage,
     billing::{CardDonePage, CardPage, HistoryPage, InvoicePage, PaymentPage, SubscriptionPage},
@@ -150,6 +151,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/portal/:subdomain/subscription/history") view=HistoryPage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain/subscription/invoices/:number") view=InvoicePage ssr=SsrMode::Async />
                         <Route path=path!("/portal/:subdomain/audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/portal/:subdomain/analytics") view=AnalyticsPage ssr=SsrMode::Async />
                         <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async />
                         <Route path=path!("/invite/accepted") view=InviteAcceptedPage ssr=SsrMode::Async />
                         <Route path=path!("/login/2fa") view=SecondFactorPage ssr=SsrMode::Async />

@@ -152,6 +152,10 @@ impl Portal<'_> {
     pub fn invoice(self, number: impl Display) -> String {
         format!("/portal/{}/subscription/invoices/{number}", self.subdomain)
     }
+    /// Analytics: issued, claimed, shared, viewed, verified; completeness.
+    pub fn analytics(self) -> String {
+        format!("/portal/{}/analytics", self.subdomain)
+    }
     pub fn audit(self) -> String {
         format!("/portal/{}/audit", self.subdomain)
     }

@@ -52,6 +52,8 @@ async fn seed(store: &Store) {
         api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
         billing: Default::default(),
         clock: laurel_service::Clock::system(),
+        events: laurel_service::analytics::EventSink::new(store.clone()),
+        analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
     };
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Academy")

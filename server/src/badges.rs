@@ -465,9 +465,11 @@ async fn share(
         cert_id: &a.slug,
     }
     .share_url(channel);
-    ctx.store
-        .record_event(org.id, a.id, laurel::BadgeEventKind::Share, Some(channel))
-        .await?;
+    ctx.events.record(
+        &a,
+        laurel::BadgeEventKind::Share,
+        laurel::analytics::EventDetail::Channel(channel),
+    );
     laurel_service::webhooks::emit_badge(
         &ctx,
         laurel::WebhookEvent::BadgeShared,
@@ -625,6 +627,17 @@ async fn assertion(
     let org = organisation(&ctx, &sub).await?;
     let (a, class) = assertion_of(&ctx, &org, &slug).await?;
     let urls = ctx.urls(&org.subdomain);
+    // A verifier (not a browser: content negotiation sent those to the page).
+    let fetched = match format {
+        Some("jws") => laurel::VerifyFormat::Jws,
+        Some("jwt") => laurel::VerifyFormat::VcJwt,
+        _ => laurel::VerifyFormat::Ob2Json,
+    };
+    ctx.events.record(
+        &a,
+        laurel::BadgeEventKind::Verified,
+        laurel::analytics::EventDetail::Format(fetched),
+    );
     match format {
         Some("jws") => Ok(cached(
             &headers,
@@ -662,6 +675,11 @@ async fn credential(
 ) -> Answer {
     let org = organisation(&ctx, &sub).await?;
     let (a, class) = assertion_of(&ctx, &org, &slug).await?;
+    ctx.events.record(
+        &a,
+        laurel::BadgeEventKind::Verified,
+        laurel::analytics::EventDetail::Format(laurel::VerifyFormat::Ob3Json),
+    );
     let urls = ctx.urls(&org.subdomain);
     let vc = documents::credential(
         &org,

@@ -223,6 +223,15 @@ pub struct Config {
     #[arg(long, env = "LAUREL_BILLING_INTERVAL_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub billing_interval_seconds: u64,
 
+    /// Seconds between analytics rollups (the charts are this fresh).
+    #[arg(long, env = "LAUREL_ANALYTICS_INTERVAL_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub analytics_interval_seconds: u64,
+
+    /// Days the raw analytics events are kept (at least 2); the daily
+    /// figures the charts read are kept for good.
+    #[arg(long, env = "LAUREL_ANALYTICS_RETENTION_DAYS", default_value_t = laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS, value_parser = clap::value_parser!(i64).range(2..), global = true)]
+    pub analytics_keep_days: i64,
+
     /// The bearer token Prometheus scrapes `/metrics` with [default: none,
     /// `/metrics` answers 404].
     #[arg(

@@ -324,6 +324,7 @@ pub async fn run(
     }
 
     let remote = remote(ctx, &org, data_dir).await?;
+    analytics(ctx, &org, &[&hosted, &svg, &expired]).await?;
     let mut lines = vec![
         ("organisation", urls.home()),
         ("issuer", urls.issuer()),
@@ -353,9 +354,80 @@ pub async fn run(
     ];
     lines.extend(remote);
     lines.extend(billing);
+    lines.push(("analytics", ctx.site().analytics(&org.subdomain)));
     // The operator's metrics (with `Authorization: Bearer $LAUREL_METRICS_TOKEN`).
     lines.push(("metrics", ctx.site().metrics()));
     Ok(lines)
+}
+
+/// Two weeks of visits to the demo badges (views from each kind of
+/// referrer, shares, verifications), once, then the rollup, so the
+/// analytics page has something to chart. The badges' own events (issued,
+/// revoked, expired) come from issuing itself.
+async fn analytics(
+    ctx: &ServerContext,
+    org: &Organisation,
+    badges: &[&AssertionRow],
+) -> Result<(), ServiceError> {
+    use laurel::analytics::{DateRange, EventDetail as D};
+    use laurel::{BadgeEventKind as K, Referrer, ShareChannel, VerifyFormat};
+    use laurel_service::analytics::{self, event};
+
+    let now = ctx.clock.now();
+    analytics::roll_up(ctx).await?;
+    let seen = analytics::report(
+        ctx,
+        org.id,
+        None,
+        DateRange::last(365, now.date_naive()),
+        false,
+    )
+    .await?
+    .totals
+    .views;
+    if seen > 0 {
+        return Ok(());
+    }
+    let referrers = [
+        Referrer::Direct,
+        Referrer::Search,
+        Referrer::Social,
+        Referrer::Embed,
+        Referrer::Other,
+    ];
+    let mut events = Vec::new();
+    for day in 0..14_i64 {
+        let at = now - Duration::days(day) - Duration::hours(1);
+        for (i, a) in badges.iter().enumerate() {
+            let views = (day * 7 + i as i64 * 3) % 6 + 1;
+            for v in 0..views {
+                let mut e = event(
+                    a,
+                    K::View,
+                    D::Referrer(referrers[((day + v) % 5) as usize]),
+                    at,
+                );
+                e.visitor = Some(format!("demo-{day}-{}", v % 3));
+                events.push(e);
+            }
+            if (day + i as i64) % 3 == 0 {
+                let channel = [ShareChannel::Linkedin, ShareChannel::X, ShareChannel::Email]
+                    [(day % 3) as usize];
+                events.push(event(a, K::Share, D::Channel(channel), at));
+            }
+            if day % 2 == 0 {
+                let format = [
+                    VerifyFormat::Ob2Json,
+                    VerifyFormat::Jws,
+                    VerifyFormat::VcJwt,
+                ][(day / 2 % 3) as usize];
+                events.push(event(a, K::Verified, D::Format(format), at));
+            }
+        }
+    }
+    ctx.store.record_events(&events).await?;
+    analytics::roll_up(ctx).await?;
+    Ok(())
 }
 
 /// The operator's offer (two plans) and the demo organisation on

@@ -260,6 +260,7 @@ async fn open_store(config: &Config) -> Result<Store, StartupError> {
 }
 
 fn server_context(config: &Config, store: Store) -> Result<ServerContext, StartupError> {
+    let events = laurel_service::analytics::EventSink::new(store.clone());
     Ok(ServerContext {
         store,
         public_url: Arc::from(config.public_url.as_str()),
@@ -270,6 +271,8 @@ fn server_context(config: &Config, store: Store) -> Result<ServerContext, Startu
         api_per_minute: config.api_per_minute,
         billing: billing_config(config)?,
         clock: laurel_service::Clock::system(),
+        events,
+        analytics_keep_days: config.analytics_keep_days,
     })
 }
 
@@ -421,6 +424,11 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         batch_worker_config,
         stopped(jobs_stopped.clone()),
     ));
+    let events = state_ctx.events.clone();
+    let analytics_loop = tokio::spawn(laurel_service::analytics::run_forever(
+        state_ctx.clone(),
+        std::time::Duration::from_secs(config.analytics_interval_seconds),
+    ));
     let billing_loop = tokio::spawn(laurel_service::billing::run_forever(
         state_ctx,
         std::time::Duration::from_secs(config.billing_interval_seconds),
@@ -445,6 +453,9 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     let _ = batch_worker.await;
     let _ = webhook_worker.await;
     billing_loop.abort();
+    analytics_loop.abort();
+    // The last visit events, written before the pool closes.
+    events.flush().await;
     store.close().await;
     tracing::info!("Laurel stopped cleanly");
     Ok(())

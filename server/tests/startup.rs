@@ -265,7 +265,8 @@ fn demo_is_idempotent_and_prints_kind_url_lines() {
             && first.contains(
                 "invoice https://badges.example.org/portal/demo/subscription/invoices/1\n"
             )
-            && first.contains("metrics https://badges.example.org/metrics\n"),
+            && first.contains("metrics https://badges.example.org/metrics\n")
+            && first.contains("analytics https://badges.example.org/portal/demo/analytics\n"),
         "{first}"
     );
     // The remote-issuing values are not URLs: a GUID, names, key files.

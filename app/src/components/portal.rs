@@ -127,6 +127,7 @@ pub fn org_nav(subdomain: &str, current: &'static str) -> impl IntoView {
             {link(portal(subdomain).templates(), "Templates")}
             {link(portal(subdomain).batches(), "CSV batches")}
             {link(portal(subdomain).badges(), "Issued badges")}
+            {link(portal(subdomain).analytics(), "Analytics")}
             {link(portal(subdomain).users(), "Users")}
             {link(portal(subdomain).subscription(), "Subscription")}
             {link(portal(subdomain).audit(), "Audit log")}

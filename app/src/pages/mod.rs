@@ -1,4 +1,5 @@
 pub mod account;
+pub mod analytics;
 pub mod api_reference;
 pub mod api_settings;
 pub mod billing;

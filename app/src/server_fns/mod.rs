@@ -7,6 +7,7 @@
 //! returns plain data for the components.
 
 pub mod account;
+pub mod analytics;
 pub mod billing;
 pub mod claim;
 pub mod issuing;

@@ -89,6 +89,28 @@ pub fn client_ip() -> String {
         .unwrap_or_default()
 }
 
+/// What analytics may know of this request's visitor (held in memory only:
+/// hashed with the day's salt, the referrer reduced to a class).
+pub fn visit() -> laurel_service::analytics::Visit {
+    let parts = request();
+    let via_embed = parts
+        .as_ref()
+        .and_then(|p| p.uri.query())
+        .is_some_and(|q| q.split('&').any(|pair| pair == "via=embed"));
+    let referer = parts.as_ref().and_then(|p| {
+        p.headers
+            .get(http::header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    });
+    laurel_service::analytics::Visit {
+        ip: client_ip(),
+        user_agent: user_agent(),
+        referer,
+        via_embed,
+    }
+}
+
 pub fn user_agent() -> String {
     request()
         .and_then(|p| {

@@ -54,6 +54,8 @@ async fn batch_run(store: &Store, label: &str, n: usize) -> (i64, i64) {
         api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
         billing: Default::default(),
         clock: laurel_service::Clock::system(),
+        events: laurel_service::analytics::EventSink::new(store.clone()),
+        analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
     };
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Ltd")

@@ -107,9 +107,11 @@ async fn badge(
     };
     // An embed fetched counts for the issuer's analytics (nothing about the
     // fetcher is kept).
-    ctx.store
-        .record_event(org.id, a.id, laurel::BadgeEventKind::Embed, None)
-        .await?;
+    ctx.events.record(
+        &a,
+        laurel::BadgeEventKind::Embed,
+        laurel::analytics::EventDetail::None,
+    );
     let urls = ctx.urls(&org.subdomain);
     let status = BadgeStatus::at(a.revoked_at, a.expires_at, Utc::now());
     let html = card(&Card {
@@ -201,7 +203,9 @@ pub fn card(c: &Card<'_>) -> String {
          <div style=\"font-size:13px;color:#57534e\">Issued by {issuer} · {date}</div>\
          <div style=\"font-size:12px;color:#57534e\">{status}</div></div></div>",
         image = escape(c.image_url),
-        verify = escape(c.verify_url),
+        // `via=embed` tells the verification page's analytics where the
+        // visitor came from (no cookie, nothing about them).
+        verify = escape(&format!("{}?via=embed", c.verify_url)),
         name = escape(c.badge_name),
         issuer = escape(c.issuer_name),
         date = escape(c.issued_on),

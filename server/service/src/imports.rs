@@ -87,6 +87,10 @@ pub async fn import(
             report: &json,
         })
         .await?;
+    // A badge of this Laurel's issuers, imported: counted for its issuer.
+    if let Some(id) = text_at(report.assertion.as_ref(), &["id"]) {
+        crate::analytics::record_import(ctx, &id).await;
+    }
     Ok(row)
 }
 

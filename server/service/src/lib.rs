@@ -8,6 +8,7 @@
 //! call in with a [`ServerContext`], and get a [`ServiceError`] back.
 
 pub mod accounts;
+pub mod analytics;
 pub mod api;
 pub mod batches;
 pub mod billing;
@@ -44,6 +45,9 @@ pub use error::ServiceError;
 /// The default of [`ServerContext::api_per_minute`].
 pub const DEFAULT_API_PER_MINUTE: i64 = 600;
 
+/// Days raw analytics events are kept unless configured otherwise.
+pub const DEFAULT_ANALYTICS_KEEP_DAYS: i64 = 90;
+
 /// What every request handler and job may use: the store and the server's
 /// configuration. The server builds one at start-up; server functions get it
 /// from the request context (`laurel_app::ssr::context`).
@@ -68,6 +72,12 @@ pub struct ServerContext {
     pub billing: billing::BillingConfig,
     /// The time billing and issuing go by: the system's, or one a test sets.
     pub clock: Clock,
+    /// The public surfaces' analytics events, written in batches off the
+    /// request's path.
+    pub events: analytics::EventSink,
+    /// Days raw analytics events are kept (`LAUREL_ANALYTICS_RETENTION_DAYS`;
+    /// the daily rollup is kept for good).
+    pub analytics_keep_days: i64,
 }
 
 /// The time subscriptions, trials and invoices go by. The server uses the

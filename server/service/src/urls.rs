@@ -190,6 +190,11 @@ impl SiteUrls {
         )
     }
 
+    /// An organisation's analytics page (portal).
+    pub fn analytics(&self, subdomain: &str) -> String {
+        format!("{}/portal/{subdomain}/analytics", self.base)
+    }
+
     /// The operator's Prometheus endpoint (behind `LAUREL_METRICS_TOKEN`).
     pub fn metrics(&self) -> String {
         format!("{}/metrics", self.base)

@@ -241,20 +241,33 @@ impl Store {
         slug: &str,
         reason: &str,
     ) -> Result<bool, StoreError> {
-        let affected = with_pool!(self, p => {
-            sqlx::query(
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
                 "UPDATE assertions SET revoked_at = $1, revocation_reason = $2 \
-                 WHERE organisation_id = $3 AND slug = $4 AND revoked_at IS NULL",
+                 WHERE organisation_id = $3 AND slug = $4 AND revoked_at IS NULL RETURNING id",
             )
-            .bind(Utc::now())
+            .bind(now)
             .bind(reason)
             .bind(organisation_id)
             .bind(slug)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
-        Ok(affected == 1)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = id {
+                sqlx::query(super::analytics::INSERT_EVENT_SQL)
+                    .bind(laurel::BadgeEventKind::Revoked.as_str())
+                    .bind("")
+                    .bind(0_i64)
+                    .bind(now.date_naive())
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(id.is_some())
+        })
     }
 
     /// `(slug, reason)` of every revoked assertion of the organisation.

@@ -150,13 +150,7 @@ impl Store {
                 return Ok(None);
             };
             let user = create_holder!(tx, &email, signup, now, "claim link");
-            sqlx::query(
-                "UPDATE assertions SET claimed_at = $1 WHERE claim_token_hash = $2 AND claimed_at IS NULL",
-            )
-            .bind(now)
-            .bind(claim_token_hash)
-            .execute(&mut *tx)
-            .await?;
+            let _claimed_now = super::issuing::claim_in!(tx, claim_token_hash, now);
             tx.commit().await?;
             Ok(Some(user))
         })

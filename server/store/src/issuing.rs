@@ -128,6 +128,34 @@ impl Metering {
     }
 }
 
+/// Marks the assertion with this claim token claimed (first time only) and
+/// appends its `claimed` event, inside the transaction `$tx`; evaluates to
+/// whether it was claimed now.
+macro_rules! claim_in {
+    ($tx:ident, $claim_token_hash:expr, $now:expr) => {{
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE assertions SET claimed_at = $1 WHERE claim_token_hash = $2 AND claimed_at IS NULL RETURNING id",
+        )
+        .bind($now)
+        .bind($claim_token_hash)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if let Some(id) = id {
+            sqlx::query($crate::analytics::INSERT_EVENT_SQL)
+                .bind(laurel::BadgeEventKind::Claimed.as_str())
+                .bind("")
+                .bind(0_i64)
+                .bind($now.date_naive())
+                .bind($now)
+                .bind(id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        id.is_some()
+    }};
+}
+pub(crate) use claim_in;
+
 impl Store {
     /// Records one award in one transaction: the assertion (unless its
     /// idempotency key is taken), the organisation's usage count (and its
@@ -190,6 +218,18 @@ impl Store {
                             tx, a.organisation_id, laurel::WebhookEvent::BadgeIssued, event_id, body, now
                         );
                     }
+                    // The `issued` event, with how late after the
+                    // achievement date it came.
+                    let delay = (now.date_naive() - row.issued_on.date_naive()).num_days().max(0);
+                    sqlx::query(super::analytics::INSERT_EVENT_SQL)
+                        .bind(laurel::BadgeEventKind::Issued.as_str())
+                        .bind(laurel::IssueDelay::of_days(delay).as_str())
+                        .bind(delay)
+                        .bind(now.date_naive())
+                        .bind(now)
+                        .bind(row.id)
+                        .execute(&mut *tx)
+                        .await?;
                     // A holder who chose "new badges start public" (their
                     // standing consent) gets this one public at once.
                     sqlx::query(super::wallet::DEFAULT_PUBLIC_SQL)
@@ -447,18 +487,15 @@ impl Store {
         })?)
     }
 
-    /// Records that the holder accepted the badge (first time only).
+    /// Records that the holder accepted the badge (first time only), with
+    /// its `claimed` event.
     pub async fn claim_assertion(&self, claim_token_hash: &str) -> Result<bool, StoreError> {
-        let affected = with_pool!(self, p => {
-            sqlx::query(
-                "UPDATE assertions SET claimed_at = $1 WHERE claim_token_hash = $2 AND claimed_at IS NULL",
-            )
-            .bind(Utc::now())
-            .bind(claim_token_hash)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
-        Ok(affected == 1)
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let claimed = claim_in!(tx, claim_token_hash, now);
+            tx.commit().await?;
+            Ok(claimed)
+        })
     }
 }

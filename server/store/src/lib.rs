@@ -11,6 +11,7 @@
 
 mod accounts;
 mod addresses;
+mod analytics;
 mod api_tokens;
 mod audit;
 mod badges;
@@ -18,7 +19,6 @@ mod batches;
 mod billing;
 mod collections;
 mod error;
-mod events;
 mod holders;
 mod imports;
 mod issuing;
@@ -47,6 +47,7 @@ use sqlx::sqlite::{
 
 pub use accounts::{Activation, EmailToken, Membership, TokenProblem, TokenPurpose, User};
 pub use addresses::{AddressProblem, UserEmail};
+pub use analytics::{DayCount, DayVisitors, NewEvent, Rollup, TemplateCount, TemplateFactsRow};
 pub use api_tokens::{ApiToken, NewApiToken};
 pub use audit::Audit;
 pub use badges::{AssertionRow, BadgeClassRow, BadgeClassSummary, NewAssertion, NewBadgeClass};
@@ -59,7 +60,6 @@ pub use billing::{
 };
 pub use collections::{Collection, CollectionFields, PublicCollection};
 pub use error::{Conflict, StoreError};
-pub use events::EventCount;
 pub use holders::{HolderSignup, StoredReport};
 pub use imports::{ImportRow, NewImport};
 pub use issuing::{

@@ -99,11 +99,10 @@ pub async fn get_assertion(
     let Some(a) = ctx.store.assertion_by_slug(org.id, &slug).await? else {
         return Ok(None);
     };
-    // A view of the verification page, for the issuer's analytics (nothing
-    // about the visitor is kept).
-    ctx.store
-        .record_event(org.id, a.id, laurel::BadgeEventKind::View, None)
-        .await?;
+    // A view of the verification page, for the issuer's analytics (the
+    // referrer's class and a day-salted hash of the visitor, nothing else).
+    ctx.events
+        .record_view(&a, &crate::ssr::auth::visit(), &ctx.host());
     assertion_view(&ctx, &org, &a).await.map(Some)
 }
 

@@ -20,7 +20,6 @@ on_both_backends!(reports_on_sqlite, reports_on_postgres, reports);
 on_both_backends!(imports_on_sqlite, imports_on_postgres, imports);
 on_both_backends!(collections_on_sqlite, collections_on_postgres, collections);
 on_both_backends!(addresses_on_sqlite, addresses_on_postgres, addresses);
-on_both_backends!(events_on_sqlite, events_on_postgres, events);
 on_both_backends!(
     export_and_delete_on_sqlite,
     export_and_delete_on_postgres,
@@ -765,51 +764,6 @@ async fn addresses(store: &Store) {
         back.iter().all(|b| !b.public),
         "choices went with the address"
     );
-}
-
-async fn events(store: &Store) {
-    use laurel::{BadgeEventKind as K, ShareChannel as C};
-    let other = org(store, "events-other").await;
-    let (o, slugs) = awarded(
-        store,
-        "events-issuer",
-        design("Viewed"),
-        &["ev@example.com"],
-    )
-    .await;
-    let a_id = store
-        .assertion_by_slug(o.id, &slugs[0])
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    for (kind, channel) in [
-        (K::View, None),
-        (K::View, None),
-        (K::Share, Some(C::Linkedin)),
-        (K::Share, Some(C::X)),
-        (K::Share, Some(C::Linkedin)),
-        (K::Embed, None),
-    ] {
-        store.record_event(o.id, a_id, kind, channel).await.unwrap();
-    }
-    let counts: Vec<(K, Option<String>, i64)> = store
-        .event_counts(o.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|c| (c.kind, c.channel, c.count))
-        .collect();
-    assert_eq!(
-        counts,
-        [
-            (K::Embed, None, 1),
-            (K::Share, Some("linkedin".into()), 2),
-            (K::Share, Some("x".into()), 1),
-            (K::View, None, 2),
-        ]
-    );
-    assert!(store.event_counts(other.id).await.unwrap().is_empty());
 }
 
 async fn export_and_delete(store: &Store) {

@@ -53,6 +53,8 @@ pub fn ctx(store: &Store) -> ServerContext {
         api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
         billing: Default::default(),
         clock: laurel_service::Clock::system(),
+        events: laurel_service::analytics::EventSink::new(store.clone()),
+        analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
     }
 }
 

@@ -4,6 +4,7 @@
 //! and passwords — each scenario against a real SQLite file and a real
 //! PostgreSQL database, fresh for each test and dropped afterwards.
 
+mod analytics;
 mod api;
 mod billing;
 mod holders;
