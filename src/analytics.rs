@@ -260,6 +260,13 @@ impl DateRange {
         (0..self.len()).map(move |i| from + Duration::days(i))
     }
 
+    /// The position of `day` in [`DateRange::days`], if it is in the range.
+    pub fn index(&self, day: NaiveDate) -> Option<usize> {
+        usize::try_from((day - self.from).num_days())
+            .ok()
+            .filter(|i| (*i as i64) < self.len())
+    }
+
     /// The preset it equals (ending today), if any.
     pub fn preset(&self, today: NaiveDate) -> Option<i64> {
         PRESET_DAYS
@@ -632,6 +639,9 @@ mod tests {
         let r = DateRange::parse("7", "", "", today).unwrap();
         assert_eq!(r.days().next(), Some(d("2026-11-27")));
         assert_eq!(r.days().last(), Some(today));
+        assert_eq!(r.index(today), Some(6));
+        assert_eq!(r.index(d("2026-11-26")), None);
+        assert_eq!(r.index(d("2026-12-04")), None);
         let r = DateRange::parse("custom", "2026-01-01", "2026-01-31", today).unwrap();
         assert_eq!((r.len(), r.preset(today)), (31, None));
         // A preset wins over dates left in the form.

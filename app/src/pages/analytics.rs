@@ -13,7 +13,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use laurel::analytics::{Bar, Export, Report, CUSTOM, PRESET_DAYS};
+use laurel::analytics::{Bar, Export, CUSTOM, PRESET_DAYS};
 
 use crate::components::portal::{org_nav, refusal, subdomain_param};
 use crate::components::style::{ALERT, BUTTON, CARD, CELL, INPUT, LABEL, TABLE};
@@ -46,7 +46,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 let sub = subdomain();
                 match data.await {
                     Ok(v) => {
-                        let query = query_of(&v.report, &v.today);
+                        let query = query_of(&v);
                         let templates = v.report.templates.iter().map(|t| (t.id, t.name.clone())).collect::<Vec<_>>();
                         view! {
                             <Heading subdomain=sub.clone() />
@@ -77,17 +77,16 @@ fn Heading(subdomain: String) -> impl IntoView {
     }
 }
 
-/// The query that shows `report` again: its preset, or its dates.
-fn query_of(report: &Report, today: &str) -> AnalyticsQuery {
-    let preset = PRESET_DAYS
-        .iter()
-        .map(|(d, _)| *d)
-        .find(|d| report.range.len() == *d && report.range.to.to_string() == today);
+/// The query that shows `v`'s report again: its preset, or its dates.
+fn query_of(v: &AnalyticsView) -> AnalyticsQuery {
+    let r = &v.report;
     AnalyticsQuery {
-        days: preset.map_or_else(|| CUSTOM.to_owned(), |d| d.to_string()),
-        from: report.range.from.to_string(),
-        to: report.range.to.to_string(),
-        template: report.template.map(|t| t.to_string()).unwrap_or_default(),
+        days: v
+            .preset
+            .map_or_else(|| CUSTOM.to_owned(), |d| d.to_string()),
+        from: r.range.from.to_string(),
+        to: r.range.to.to_string(),
+        template: r.template.map(|t| t.to_string()).unwrap_or_default(),
     }
 }
 
@@ -227,9 +226,9 @@ mod browser {
 /// The figures, charts and tables of one report.
 #[component]
 fn Board(v: AnalyticsView) -> impl IntoView {
+    let query = query_of(&v);
     let r = v.report;
     let t = r.totals;
-    let query = query_of(&r, &v.today);
     let subdomain = v.subdomain.clone();
     let csv = move |export: Export| {
         format!(

@@ -339,8 +339,7 @@ pub fn build(
     let mut totals = Totals::default();
     let mut details: HashMap<EventDetail, i64> = HashMap::new();
     for r in rows {
-        let index = (r.day - range.from).num_days();
-        let Some(day) = usize::try_from(index).ok().and_then(|i| days.get_mut(i)) else {
+        let Some(day) = range.index(r.day).and_then(|i| days.get_mut(i)) else {
             continue;
         };
         if let Ok(detail) = EventDetail::parse(r.kind, &r.detail) {
@@ -376,8 +375,7 @@ pub fn build(
         }
     }
     for v in visitors {
-        let index = (v.day - range.from).num_days();
-        if let Some(day) = usize::try_from(index).ok().and_then(|i| days.get_mut(i)) {
+        if let Some(day) = range.index(v.day).and_then(|i| days.get_mut(i)) {
             day.visitors += v.visitors;
             totals.visitors += v.visitors;
         }

@@ -8,8 +8,8 @@ use crate::error::AppError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnalyticsView {
     pub subdomain: String,
-    /// Today (UTC) as `YYYY-MM-DD`: the end of the presets.
-    pub today: String,
+    /// The preset the range is (`DateRange::preset`), if any.
+    pub preset: Option<i64>,
     pub report: laurel::analytics::Report,
 }
 
@@ -27,7 +27,7 @@ pub async fn get_analytics(
     let report = super::report::of(&ctx, m.organisation_id, &query, true).await?;
     Ok(AnalyticsView {
         subdomain: m.subdomain,
-        today: ctx.clock.now().date_naive().to_string(),
+        preset: report.range.preset(ctx.clock.now().date_naive()),
         report,
     })
 }

@@ -38,6 +38,18 @@ fn achieved(mut a: Award, on: NaiveDate) -> Award {
     a
 }
 
+/// The organisation's issuer, on a clock standing at `at`.
+async fn issuer_at<'a>(
+    ctx: &'a laurel_service::ServerContext,
+    org: &'a laurel_store::Organisation,
+    at: chrono::DateTime<Utc>,
+) -> Issuer<'a> {
+    Issuer::of(ctx, org)
+        .await
+        .unwrap()
+        .with_clock(Clock::fixed(at))
+}
+
 async fn issue(
     issuer: &Issuer<'_>,
     template: i64,
@@ -92,16 +104,7 @@ async fn analytics_figures(store: &Store) {
         .create_template(o.id, None, "stats-t2", &bare)
         .await
         .unwrap();
-    let at_d1 = Issuer::load(
-        store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls("stats"),
-        &o,
-    )
-    .await
-    .unwrap()
-    .with_clock(Clock::fixed(d1));
+    let at_d1 = issuer_at(&ctx, &o, d1).await;
     let day1 = d1.date_naive();
     // Delays from achievement to issue: 0, 3 and 20 days.
     let a1 = issue(
@@ -146,16 +149,7 @@ async fn analytics_figures(store: &Store) {
         .create_template(other.id, None, "stats-tb", &design("Other"))
         .await
         .unwrap();
-    let at_other = Issuer::load(
-        store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls("stats-other"),
-        &other,
-    )
-    .await
-    .unwrap()
-    .with_clock(Clock::fixed(d1));
+    let at_other = issuer_at(&ctx, &other, d1).await;
     let b1 = issue(
         &at_other,
         tb.id,
