@@ -25,11 +25,14 @@ test-sqlite:
 e2e:
 	cd end2end && npx playwright test
 
-# The benchmarks and load runs (minutes; not part of `make test`): the core's
-# criterion benches, the public profile under 64 connections on SQLite and
-# PostgreSQL, and a 100,000-row CSV batch. Their figures are in README.md.
+# The benchmarks and load runs (minutes; not part of `make test`, which
+# runs a one-second smoke run of the first): the table against the
+# machine's own limits (scripts/bench.sh: wrk, nginx, openssl speed, the
+# 100,000-row CSV batch), then the core's criterion benches, the public
+# profile in-process, and signed remote issuing under 16 clients. Their
+# figures are in README.md.
 bench:
+	./scripts/bench.sh
 	cargo bench -p laurel --locked
 	cargo bench -p laurel-server --bench profile --locked
 	cargo bench -p laurel-server --bench remote --locked
-	cargo bench -p laurel-service --bench batch --locked

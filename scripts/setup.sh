@@ -19,10 +19,15 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# Debian packages: Chromium for Playwright. (Not Debian's binaryen: its
-# wasm-opt 108 breaks the release WASM; npm's pinned one is used, below.)
+# Debian packages: Chromium for Playwright; for `make bench`, the load
+# generator (wrk), the reference web server (nginx) and openssl's `speed`.
+# (Not Debian's binaryen: its wasm-opt 108 breaks the release WASM; npm's
+# pinned one is used, below.)
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
+command -v wrk >/dev/null || missing+=(wrk)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
   as_root apt-get update -qq

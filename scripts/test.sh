@@ -7,11 +7,14 @@
 # suite in Chromium against exactly that (SSR and hydrated projects).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s)
+# Each step says how far into the run it starts (CI keeps the whole run
+# under 45 minutes; this shows where the time went).
+step() { printf '\n\033[1;34m==> [%d s] %s\033[0m\n' "$(( $(date +%s) - start ))" "$*"; }
+
+step "setup (installs only what is missing)"
 ./scripts/setup.sh
 source scripts/env.sh
-
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
-start=$(date +%s)
 
 export BADGECHECK_VENV=${BADGECHECK_VENV:-$PWD/target/badgecheck-venv}
 export LAUREL_TEST_POSTGRES_URL=${LAUREL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
@@ -39,7 +42,7 @@ cargo test --locked
 
 step "build for production (release server binary + release WASM through wasm-opt + CSS)"
 build_start=$(date +%s)
-cargo leptos build --release
+cargo leptos build --release --precompress
 wasm=target/site/pkg/laurel.wasm
 printf 'release build in %d s; WASM %d bytes raw, %d bytes gzip -9\n' \
   "$(( $(date +%s) - build_start ))" "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
@@ -54,6 +57,9 @@ if ! (cd end2end && LAUREL_BIN=../target/release/laurel npx playwright test 2>&1
   grep -E '^\s+\+\s+"' target/e2e.log | cut -c1-400 | head -15 || true
   exit 1
 fi
+
+step "benchmark smoke run (make bench's script, one-second runs, against the release build)"
+LAUREL_BENCH_SMOKE=1 LAUREL_BENCH_NO_BUILD=1 scripts/bench.sh
 
 # Tests drop their PostgreSQL databases; a test that panicked cannot, so
 # sweep what a failed run may have left.

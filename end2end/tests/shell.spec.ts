@@ -1,4 +1,18 @@
 import { test, expect } from './base';
+import { get } from 'node:http';
+import { baseURL } from '../playwright.config';
+
+/** A GET with only `Accept-Encoding` set, its body as sent (not decoded). */
+function rawGet(path: string, encoding: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; size: number }> {
+  return new Promise((resolve, reject) => {
+    get(`${baseURL}${path}`, { headers: { 'accept-encoding': encoding } }, (res) => {
+      let size = 0;
+      res.on('data', (chunk: Buffer) => (size += chunk.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, size }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
 
 // Runs in both projects: every page is complete without JavaScript, and the
 // same with it.
@@ -19,6 +33,29 @@ test('stylesheet is served and Tailwind classes exist in it', async ({ request }
   expect(css.status()).toBe(200);
   const text = await css.text();
   expect(text).toContain('.bg-emerald-700');
+});
+
+test('the bundle is sent precompressed, pages compressed, each only to clients that accept it', async () => {
+  const plain = await rawGet('/pkg/laurel.wasm', 'identity');
+  expect(plain.status).toBe(200);
+  expect(plain.headers['content-encoding']).toBeUndefined();
+  expect(plain.headers['cache-control']).toBe('public, no-cache');
+  const br = await rawGet('/pkg/laurel.wasm', 'gzip, deflate, br');
+  expect(br.headers['content-encoding']).toBe('br');
+  expect(br.headers['content-type']).toBe('application/wasm');
+  expect(br.size).toBeLessThan(plain.size / 2);
+  const gzip = await rawGet('/pkg/laurel.wasm', 'gzip');
+  expect(gzip.headers['content-encoding']).toBe('gzip');
+  expect(gzip.size).toBeLessThan(plain.size / 2);
+  // The first-visit download of the verification page's bundle (issue 15: < 400 KB).
+  let total = 0;
+  for (const file of ['laurel.wasm', 'laurel.js', 'laurel.css']) total += (await rawGet(`/pkg/${file}`, 'br')).size;
+  expect(total).toBeLessThan(400 * 1024);
+  const page = await rawGet('/', 'br');
+  expect(page.headers['content-encoding']).toBe('br');
+  const verifier = await rawGet('/o/demo/issuer', 'gzip');
+  expect(verifier.headers['content-encoding']).toBe('gzip');
+  expect((await rawGet('/', 'identity')).headers['content-encoding']).toBeUndefined();
 });
 
 test('unknown address renders the 404 page with status 404', async ({ page }) => {

@@ -54,6 +54,7 @@ async fn seed(store: &Store) {
         clock: laurel_service::Clock::system(),
         events: laurel_service::analytics::EventSink::new(store.clone()),
         analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
+        documents: laurel_service::hosted::DocumentCache::new(),
     };
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Academy")

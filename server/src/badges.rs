@@ -13,10 +13,9 @@ use axum::{
     Router,
 };
 use laurel::Subdomain;
-use laurel_service::{documents, ServerContext};
+use laurel_service::{documents, hosted, ServerContext};
 use laurel_store::{AssertionRow, BadgeClassRow, IssuerKeyRow, Organisation};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::state::AppState;
 
@@ -178,14 +177,32 @@ fn cached(
     cache: &'static str,
     body: Vec<u8>,
 ) -> Response {
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let etag = hosted::etag(&body);
+    tagged(
+        request,
+        status,
+        content_type,
+        cache,
+        &etag,
+        Body::from(body),
+    )
+}
+
+/// [`cached`] with the ETag already known (a hosted document from the cache).
+fn tagged(
+    request: &HeaderMap,
+    status: StatusCode,
+    content_type: &str,
+    cache: &'static str,
+    etag: &str,
+    body: Body,
+) -> Response {
     let matches = request
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     let mut builder = Response::builder()
-        .header(header::ETAG, &etag)
+        .header(header::ETAG, etag)
         .header(header::CACHE_CONTROL, cache)
         .header(header::VARY, "Accept")
         // Open Badges documents are meant to be read by verifiers anywhere.
@@ -197,7 +214,7 @@ fn cached(
     builder
         .status(status)
         .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
+        .body(body)
         .expect("valid response")
 }
 
@@ -623,49 +640,25 @@ async fn assertion(
     if format.is_none() && wants_html(request.headers()) {
         return Ok(page(request).await);
     }
-    let headers = request.headers().clone();
-    let org = organisation(&ctx, &sub).await?;
-    let (a, class) = assertion_of(&ctx, &org, &slug).await?;
-    let urls = ctx.urls(&org.subdomain);
+    let headers = request.headers();
     // A verifier (not a browser: content negotiation sent those to the page).
-    let fetched = match format {
-        Some("jws") => laurel::VerifyFormat::Jws,
-        Some("jwt") => laurel::VerifyFormat::VcJwt,
-        _ => laurel::VerifyFormat::Ob2Json,
+    let (fetched, document) = match format {
+        Some("jws") => (laurel::VerifyFormat::Jws, hosted::Format::Jws),
+        Some("jwt") => (laurel::VerifyFormat::VcJwt, hosted::Format::VcJwt),
+        _ => (laurel::VerifyFormat::Ob2Json, hosted::Format::Ob2Json),
     };
+    let doc = hosted_document(&ctx, &sub, &slug, document).await?;
     ctx.events.record(
-        &a,
+        doc.subject,
         laurel::BadgeEventKind::Verified,
         laurel::analytics::EventDetail::Format(fetched),
     );
-    match format {
-        Some("jws") => Ok(cached(
-            &headers,
-            StatusCode::OK,
-            "application/jose",
-            SIGNED,
-            a.signed_jws.into_bytes(),
-        )),
-        Some("jwt") => Ok(cached(
-            &headers,
-            StatusCode::OK,
-            "application/vc+jwt",
-            SIGNED,
-            a.credential_jwt.into_bytes(),
-        )),
-        _ => {
-            if a.revoked_at.is_some() {
-                let body = gone(urls.assertion(&slug), a.revocation_reason.as_deref());
-                return json(&headers, StatusCode::GONE, SHORT, &body);
-            }
-            json(
-                &headers,
-                StatusCode::OK,
-                SHORT,
-                &documents::assertion(&urls, &class, &a, None),
-            )
-        }
-    }
+    let (content_type, cache) = match document {
+        hosted::Format::Jws => ("application/jose", SIGNED),
+        hosted::Format::VcJwt => ("application/vc+jwt", SIGNED),
+        _ => (json_type(headers), SHORT),
+    };
+    Ok(answer(headers, &doc, content_type, cache))
 }
 
 async fn credential(
@@ -673,26 +666,88 @@ async fn credential(
     Path((sub, slug)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Answer {
-    let org = organisation(&ctx, &sub).await?;
-    let (a, class) = assertion_of(&ctx, &org, &slug).await?;
+    let doc = hosted_document(&ctx, &sub, &slug, hosted::Format::Ob3Json).await?;
     ctx.events.record(
-        &a,
+        doc.subject,
         laurel::BadgeEventKind::Verified,
         laurel::analytics::EventDetail::Format(laurel::VerifyFormat::Ob3Json),
     );
+    Ok(answer(&headers, &doc, json_type(&headers), SHORT))
+}
+
+fn answer(
+    headers: &HeaderMap,
+    doc: &hosted::Hosted,
+    content_type: &str,
+    cache: &'static str,
+) -> Response {
+    let status = StatusCode::from_u16(doc.status).unwrap_or(StatusCode::OK);
+    tagged(
+        headers,
+        status,
+        content_type,
+        cache,
+        &doc.etag,
+        Body::from(doc.body.clone()),
+    )
+}
+
+/// One hosted document of an assertion: from this instance's cache while
+/// the document generation stands, else built from the database and kept
+/// (see `laurel_service::hosted`).
+async fn hosted_document(
+    ctx: &ServerContext,
+    sub: &str,
+    slug: &str,
+    format: hosted::Format,
+) -> Result<Arc<hosted::Hosted>, Problem> {
+    let key = hosted::key(sub, slug, format);
+    if let Some(doc) = ctx.documents.get(&key) {
+        return Ok(doc);
+    }
+    // Taken before the database is read (see `hosted`).
+    let generation = ctx.documents.generation();
+    let org = organisation(ctx, sub).await?;
+    let (a, class) = assertion_of(ctx, &org, slug).await?;
     let urls = ctx.urls(&org.subdomain);
-    let vc = documents::credential(
-        &org,
-        &urls,
-        &class,
-        &a.slug,
-        &a.salt,
-        &a.identity_hash,
-        a.issued_on,
-        a.expires_at,
-        &documents::evidence(&a),
-    );
-    json(&headers, StatusCode::OK, SHORT, &vc)
+    let (status, body) = match format {
+        hosted::Format::Jws => (StatusCode::OK, a.signed_jws.clone().into_bytes()),
+        hosted::Format::VcJwt => (StatusCode::OK, a.credential_jwt.clone().into_bytes()),
+        hosted::Format::Ob2Json if a.revoked_at.is_some() => (
+            StatusCode::GONE,
+            pretty(&gone(urls.assertion(slug), a.revocation_reason.as_deref()))?,
+        ),
+        hosted::Format::Ob2Json => (
+            StatusCode::OK,
+            pretty(&documents::assertion(&urls, &class, &a, None))?,
+        ),
+        hosted::Format::Ob3Json => (
+            StatusCode::OK,
+            pretty(&documents::credential(
+                &org,
+                &urls,
+                &class,
+                &a.slug,
+                &a.salt,
+                &a.identity_hash,
+                a.issued_on,
+                a.expires_at,
+                &documents::evidence(&a),
+            ))?,
+        ),
+    };
+    let doc = Arc::new(hosted::Hosted::new(
+        status.as_u16(),
+        body,
+        (&a).into(),
+        generation,
+    ));
+    ctx.documents.insert(key, doc.clone());
+    Ok(doc)
+}
+
+fn pretty<T: Serialize>(doc: &T) -> Result<Vec<u8>, Problem> {
+    serde_json::to_vec_pretty(doc).map_err(|_| Problem::Internal)
 }
 
 /// The badge image baked with the hosted assertion, in the image's own

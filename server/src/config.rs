@@ -227,6 +227,12 @@ pub struct Config {
     #[arg(long, env = "LAUREL_ANALYTICS_INTERVAL_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub analytics_interval_seconds: u64,
 
+    /// Milliseconds between reads of the hosted documents' generation: a
+    /// revocation made on another instance is served by this one at most
+    /// this much later (see `laurel_service::hosted`).
+    #[arg(long, env = "LAUREL_DOCUMENT_CACHE_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(50..=60_000), global = true)]
+    pub document_cache_poll_ms: u64,
+
     /// Days the raw analytics events are kept (at least 2); the daily
     /// figures the charts read are kept for good.
     #[arg(long, env = "LAUREL_ANALYTICS_RETENTION_DAYS", default_value_t = laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS, value_parser = clap::value_parser!(i64).range(2..), global = true)]

@@ -402,7 +402,7 @@ async fn analytics(
             let views = (day * 7 + i as i64 * 3) % 6 + 1;
             for v in 0..views {
                 let mut e = event(
-                    a,
+                    *a,
                     K::View,
                     D::Referrer(referrers[((day + v) % 5) as usize]),
                     at,
@@ -413,7 +413,7 @@ async fn analytics(
             if (day + i as i64) % 3 == 0 {
                 let channel = [ShareChannel::Linkedin, ShareChannel::X, ShareChannel::Email]
                     [(day % 3) as usize];
-                events.push(event(a, K::Share, D::Channel(channel), at));
+                events.push(event(*a, K::Share, D::Channel(channel), at));
             }
             if day % 2 == 0 {
                 let format = [
@@ -421,7 +421,7 @@ async fn analytics(
                     VerifyFormat::Jws,
                     VerifyFormat::VcJwt,
                 ][(day / 2 % 3) as usize];
-                events.push(event(a, K::Verified, D::Format(format), at));
+                events.push(event(*a, K::Verified, D::Format(format), at));
             }
         }
     }

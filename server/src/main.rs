@@ -13,6 +13,7 @@ mod remote;
 mod routes;
 mod security;
 mod state;
+mod telemetry;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -24,9 +25,8 @@ use laurel_service::{batches, jobs, mail, ServerContext};
 use laurel_store::{Store, StoreError};
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
-use tracing_subscriber::{fmt, EnvFilter};
 
-use crate::config::{Cli, Command, Config, LogFormat};
+use crate::config::{Cli, Command, Config};
 use crate::security::SecurityConfig;
 use crate::state::AppState;
 
@@ -72,7 +72,13 @@ enum StartupError {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.config.log_format);
+    let telemetry = telemetry::init(cli.config.log_format);
+    let code = run_command(cli);
+    telemetry.shutdown();
+    code
+}
+
+fn run_command(cli: Cli) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -111,15 +117,6 @@ fn main() -> ExitCode {
             eprintln!("laurel: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-fn init_tracing(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.compact().init(),
-        LogFormat::Json => builder.json().flatten_event(true).init(),
     }
 }
 
@@ -273,6 +270,7 @@ fn server_context(config: &Config, store: Store) -> Result<ServerContext, Startu
         clock: laurel_service::Clock::system(),
         events,
         analytics_keep_days: config.analytics_keep_days,
+        documents: laurel_service::hosted::DocumentCache::new(),
     })
 }
 
@@ -425,6 +423,14 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         stopped(jobs_stopped.clone()),
     ));
     let events = state_ctx.events.clone();
+    // The hosted documents are cached once the generation is known.
+    if let Err(e) = state_ctx.documents.refresh(&store).await {
+        tracing::warn!(error = %e, "the document generation could not be read");
+    }
+    let documents_loop = tokio::spawn(state_ctx.documents.clone().run_forever(
+        store.clone(),
+        std::time::Duration::from_millis(config.document_cache_poll_ms),
+    ));
     let analytics_loop = tokio::spawn(laurel_service::analytics::run_forever(
         state_ctx.clone(),
         std::time::Duration::from_secs(config.analytics_interval_seconds),
@@ -454,6 +460,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     let _ = webhook_worker.await;
     billing_loop.abort();
     analytics_loop.abort();
+    documents_loop.abort();
     // The last visit events, written before the pool closes.
     events.flush().await;
     store.close().await;

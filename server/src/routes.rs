@@ -12,8 +12,11 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::{
+    compression::{CompressionLayer, CompressionLevel},
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
@@ -122,7 +125,26 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
     let leptos_options = state.leptos_options.clone();
     let ctx = state.ctx.clone();
     let api_state = state.clone();
+    // The WASM, JS and CSS bundle: `cargo leptos build --release
+    // --precompress` leaves a `.br` and a `.gz` beside each file, served as
+    // they are to clients that accept them (no compression per request; a
+    // development build has none and is served plain). The names carry no
+    // hash, so clients revalidate (Last-Modified → 304) rather than cache
+    // blindly.
+    let pkg_dir = std::path::Path::new(&*state.leptos_options.site_root)
+        .join(&*state.leptos_options.site_pkg_dir);
+    let pkg = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("public, no-cache"),
+        ))
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
+        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), pkg)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(badges::routes(page))
@@ -161,6 +183,14 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
         )
         .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn_with_state(security, security::headers))
+        // Pages, JSON documents and server-function answers, compressed for
+        // clients that accept it (brotli or gzip at a light level: a page is
+        // tens of kilobytes, and the CPU is better spent signing). Images
+        // and bodies already encoded (the precompressed bundle) pass as
+        // they are. No page reflects a secret beside visitor-controlled text
+        // (CSRF is checked by Origin, not by a token in the page), so BREACH
+        // has nothing to guess.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -378,6 +378,24 @@ fn serves_health_pages_and_headers(database_url: Option<&str>) {
     // Stripe is not configured: the CSP lets none of it in.
     assert!(!csp.contains("stripe"), "{csp}");
 
+    // Compressed only for a client that accepts it.
+    let mut gzipped = http
+        .get(format!("{}/", server.base))
+        .header("accept-encoding", "gzip")
+        .call()
+        .unwrap();
+    assert_eq!(header(&gzipped, "content-encoding"), "gzip");
+    let bytes = gzipped.body_mut().read_to_vec().unwrap();
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(
+        bytes.len() < html.len() / 2,
+        "{} of {}",
+        bytes.len(),
+        html.len()
+    );
+    let plain = http.get(format!("{}/", server.base)).call().unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+
     scrapes_metrics(&http, &server.base);
     server.stop();
 }

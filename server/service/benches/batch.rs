@@ -56,6 +56,7 @@ async fn batch_run(store: &Store, label: &str, n: usize) -> (i64, i64) {
         clock: laurel_service::Clock::system(),
         events: laurel_service::analytics::EventSink::new(store.clone()),
         analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
+        documents: laurel_service::hosted::DocumentCache::new(),
     };
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Ltd")

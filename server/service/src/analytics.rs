@@ -89,9 +89,9 @@ impl EventSink {
         })
     }
 
-    /// Queues an event of `assertion` (never waits).
-    pub fn record(&self, a: &AssertionRow, kind: BadgeEventKind, detail: EventDetail) {
-        self.queue(event(a, kind, detail, Utc::now()), None);
+    /// Queues an event of an assertion (never waits).
+    pub fn record(&self, about: impl Into<Subject>, kind: BadgeEventKind, detail: EventDetail) {
+        self.queue(event(about, kind, detail, Utc::now()), None);
     }
 
     /// Queues a view of `assertion`'s verification page by `visit`.
@@ -133,17 +133,38 @@ impl EventSink {
     }
 }
 
-/// The event of something that happened to `a`.
+/// What an event is about: an assertion, by the ids analytics counts it
+/// under (small enough to keep beside a cached document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject {
+    pub organisation_id: i64,
+    /// The template the badge was issued from (0: none).
+    pub template_id: i64,
+    pub assertion_id: i64,
+}
+
+impl From<&AssertionRow> for Subject {
+    fn from(a: &AssertionRow) -> Self {
+        Self {
+            organisation_id: a.organisation_id,
+            template_id: a.template_id.unwrap_or(0),
+            assertion_id: a.id,
+        }
+    }
+}
+
+/// The event of something that happened to an assertion.
 pub fn event(
-    a: &AssertionRow,
+    about: impl Into<Subject>,
     kind: BadgeEventKind,
     detail: EventDetail,
     at: DateTime<Utc>,
 ) -> NewEvent {
+    let about = about.into();
     NewEvent {
-        organisation_id: a.organisation_id,
-        template_id: a.template_id.unwrap_or(0),
-        assertion_id: Some(a.id),
+        organisation_id: about.organisation_id,
+        template_id: about.template_id,
+        assertion_id: Some(about.assertion_id),
         kind,
         detail,
         value: 0,

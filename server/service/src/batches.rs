@@ -17,7 +17,7 @@ use chrono::{NaiveDate, Utc};
 use laurel::award::{idempotency_key, parse_csv, Award};
 use laurel::RowStatus;
 
-use crate::issuing::{Issuer, Source};
+use crate::issuing::{Issuer, Source, ToIssue};
 use crate::jobs::{HandlerResult, Handlers};
 use crate::ServerContext;
 use crate::ServiceError;
@@ -32,7 +32,9 @@ pub const LEASE: Duration = Duration::from_secs(30);
 /// A batch job stops taking rows after this long and queues its sequel, so
 /// no job outlives its lease and other work gets its turn.
 const JOB_BUDGET: Duration = Duration::from_secs(5);
-/// Rows read per query.
+/// Rows read per query, and issued per transaction (one commit for each
+/// chunk; a crash loses none of a committed chunk and leaves the rest
+/// pending without badges).
 const CHUNK: i64 = 100;
 
 /// The latest achievement date accepted: today somewhere on Earth (UTC+14),
@@ -211,6 +213,10 @@ pub async fn run_batch(
             tracing::info!(batch = batch_id, "batch finished");
             return Ok(true);
         }
+        // The chunk's readable rows of live templates, issued together
+        // (signed on every core, recorded in one transaction); the others
+        // are failed with the reason.
+        let mut ready: Vec<(i64, i64, Award)> = Vec::with_capacity(rows.len());
         for row in rows {
             let award: Option<Award> = row
                 .award
@@ -230,7 +236,7 @@ pub async fn run_batch(
                     .map(|(_, c)| c);
                 slot.insert(class);
             }
-            let Some(class) = classes.get(&template_id).and_then(Option::as_ref) else {
+            if classes.get(&template_id).and_then(Option::as_ref).is_none() {
                 store
                     .fail_batch_row(
                         row.id,
@@ -238,24 +244,36 @@ pub async fn run_batch(
                     )
                     .await?;
                 continue;
-            };
-            match issuer
-                .issue(
-                    Some(template_id),
-                    class,
-                    &award,
-                    Source::Batch(batch_id, row.id),
-                )
-                .await
-            {
-                Ok(_) => {}
-                // Billing refused (the trial ran out under a concurrent
-                // issuer, an invoice went overdue): the row says why, and
-                // the batch goes on to its end rather than retry forever.
-                Err(ServiceError::PaymentRequired(why)) => {
-                    store.fail_batch_row(row.id, &why).await?;
+            }
+            ready.push((row.id, template_id, award));
+        }
+        let chunk: Vec<ToIssue<'_>> = ready
+            .iter()
+            .filter_map(|(row_id, template_id, award)| {
+                Some(ToIssue {
+                    template_id: Some(*template_id),
+                    class: classes.get(template_id)?.as_ref()?,
+                    award,
+                    source: Source::Batch(batch_id, *row_id),
+                })
+            })
+            .collect();
+        if !chunk.is_empty() {
+            let results = issuer.issue_chunk(&chunk).await?;
+            for (result, item) in results.into_iter().zip(&chunk) {
+                let Source::Batch(_, row_id) = item.source else {
+                    continue;
+                };
+                match result {
+                    Ok(_) => {}
+                    // Billing refused (the trial ran out under a concurrent
+                    // issuer, an invoice went overdue): the row says why, and
+                    // the batch goes on to its end rather than retry forever.
+                    Err(ServiceError::PaymentRequired(why)) => {
+                        store.fail_batch_row(row_id, &why).await?;
+                    }
+                    Err(e) => return Err(e),
                 }
-                Err(e) => return Err(e),
             }
         }
         if started.elapsed() >= budget {

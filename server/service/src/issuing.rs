@@ -13,7 +13,9 @@ use crate::documents;
 use crate::mail::{html_escape, mail_job_payload, OutgoingMail};
 use crate::urls::OrgUrls;
 use crate::ServiceError;
-use laurel_store::{BadgeClassRow, IssueOutcome, IssuerKeyRow, NewAssertion, Organisation, Store};
+use laurel_store::{
+    BadgeClassRow, IssueOutcome, IssueRecord, IssuerKeyRow, NewAssertion, Organisation, Store,
+};
 
 /// The organisation's active signing key, created on first use.
 pub async fn active_key(
@@ -199,11 +201,13 @@ impl<'a> Issuer<'a> {
 
     /// Issues one badge of `class` (a version of template `template_id`)
     /// for `award` — the one function every award goes through (by hand, CSV
-    /// batch, API, demo). Checks the organisation may issue, signs the OB 2.0
-    /// JWS and the OB 3.0 VC-JWT, and records the badge, its usage count and
-    /// the holder's mail (with a fresh claim link) in one transaction. With a
-    /// template, the award's idempotency key makes a second call for the same
-    /// holder, template and date return the badge already issued.
+    /// batch, API, demo; a batch through [`Issuer::issue_chunk`], which is
+    /// this for many at once). Checks the organisation may issue, signs the
+    /// OB 2.0 JWS and the OB 3.0 VC-JWT, and records the badge, its usage
+    /// count and the holder's mail (with a fresh claim link) in one
+    /// transaction. With a template, the award's idempotency key makes a
+    /// second call for the same holder, template and date return the badge
+    /// already issued.
     pub async fn issue(
         &self,
         template_id: Option<i64>,
@@ -211,11 +215,93 @@ impl<'a> Issuer<'a> {
         award: &Award,
         source: Source,
     ) -> Result<IssueOutcome, ServiceError> {
+        let prepared = self.prepare(&ToIssue {
+            template_id,
+            class,
+            award,
+            source,
+        })?;
+        let mut outcomes = self.record(std::slice::from_ref(&prepared)).await?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// Issues a chunk of awards (a CSV batch's): signed on every core, then
+    /// recorded in one transaction — all or none, each exactly as
+    /// [`Issuer::issue`] would. When the chunk as a whole is refused by
+    /// billing (the trial's quota runs out within it), each award is tried
+    /// alone, so those within the quota are issued and the rest refused one
+    /// by one. The results are in the order of `awards`.
+    pub async fn issue_chunk(
+        &self,
+        awards: &[ToIssue<'_>],
+    ) -> Result<Vec<Result<IssueOutcome, ServiceError>>, ServiceError> {
+        let prepared = self.prepare_all(awards)?;
+        match self.record(&prepared).await {
+            Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
+            Err(ServiceError::PaymentRequired(_)) if prepared.len() > 1 => {
+                let mut results = Vec::with_capacity(prepared.len());
+                for one in &prepared {
+                    results.push(
+                        self.record(std::slice::from_ref(one))
+                            .await
+                            .map(|mut o| o.remove(0)),
+                    );
+                }
+                Ok(results)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Signs `awards` on as many threads as there are cores (RSA signing is
+    /// the CPU-heavy part of issuing). On a single-threaded runtime (tests)
+    /// they are signed in place, one after the other.
+    fn prepare_all(&self, awards: &[ToIssue<'_>]) -> Result<Vec<Prepared>, ServiceError> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(awards.len());
+        let multi_thread = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if threads <= 1 || !multi_thread {
+            return awards.iter().map(|a| self.prepare(a)).collect();
+        }
+        let per_thread = awards.len().div_ceil(threads);
+        // `block_in_place`: this worker thread blocks while the scoped
+        // threads sign; the runtime moves its other tasks elsewhere.
+        tokio::task::block_in_place(|| {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = awards
+                    .chunks(per_thread)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|a| self.prepare(a))
+                                .collect::<Result<Vec<_>, _>>()
+                        })
+                    })
+                    .collect();
+                let mut all = Vec::with_capacity(awards.len());
+                for handle in handles {
+                    all.extend(handle.join().map_err(|_| ServiceError::Internal)??);
+                }
+                Ok(all)
+            })
+        })
+    }
+
+    /// Everything about one award but the database: slug, salt, the two
+    /// signatures, the holder's mail and the webhook body.
+    fn prepare(&self, item: &ToIssue<'_>) -> Result<Prepared, ServiceError> {
+        let ToIssue {
+            template_id,
+            class,
+            award,
+            source,
+        } = *item;
         if class.organisation_id != self.org.id {
             return Err(ServiceError::NotFound);
         }
-        let now = self.clock.now();
-        let trial_subscription = self.allowance(now).await?;
         let urls = &self.urls;
         let slug = new_slug();
         let salt = new_salt();
@@ -277,7 +363,7 @@ impl<'a> Issuer<'a> {
             &name,
             &claim_token,
         );
-        let (webhook_id, webhook_body) = crate::webhooks::body(
+        let webhook = crate::webhooks::body(
             laurel::WebhookEvent::BadgeIssued,
             &self.org.subdomain,
             serde_json::json!({
@@ -294,41 +380,84 @@ impl<'a> Issuer<'a> {
                 )
             }),
         );
-        let (batch_id, row_id) = match source {
-            Source::Batch(batch, row) => (Some(batch), Some(row)),
-            _ => (None, None),
-        };
-        let outcome = self
-            .store
-            .record_issue(
-                &NewAssertion {
-                    organisation_id: self.org.id,
-                    badge_class_id: class.id,
-                    slug: &slug,
-                    recipient_email: email,
-                    recipient_name: &name,
-                    salt: &salt,
-                    identity_hash: &identity_hash,
-                    issued_on,
-                    expires_at: expires,
-                    evidence_url: award.evidence_url.as_deref(),
-                    evidence_narrative: award.evidence_narrative.as_deref(),
-                    key_id: self.key_row.id,
-                    signed_jws: &signed_jws,
-                    credential_jwt: &credential_jwt,
-                    template_id,
-                    holder_first_name: &award.holder.first_name,
-                    holder_last_name: &award.holder.last_name,
-                    holder_last_name_prefix: &award.holder.last_name_prefix,
-                    holder_is_individual: award.holder.is_individual,
-                    source: source.as_str(),
-                    batch_id,
-                    idempotency_key: idempotency_key.as_deref(),
-                    claim_token_hash: Some(&claim_hash),
+        Ok(Prepared {
+            class_id: class.id,
+            template_id,
+            source,
+            slug,
+            email: email.to_owned(),
+            name,
+            salt,
+            identity_hash,
+            issued_on,
+            expires,
+            evidence_url: award.evidence_url.clone(),
+            evidence_narrative: award.evidence_narrative.clone(),
+            signed_jws,
+            credential_jwt,
+            first_name: award.holder.first_name.clone(),
+            last_name: award.holder.last_name.clone(),
+            last_name_prefix: award.holder.last_name_prefix.clone(),
+            is_individual: award.holder.is_individual,
+            idempotency_key,
+            claim_hash,
+            mail: mail_job_payload(&mail),
+            webhook,
+        })
+    }
+
+    /// Records prepared awards in one transaction (after billing's check).
+    async fn record(&self, prepared: &[Prepared]) -> Result<Vec<IssueOutcome>, ServiceError> {
+        let now = self.clock.now();
+        let trial_subscription = self.allowance(now).await?;
+        let assertions: Vec<NewAssertion<'_>> = prepared
+            .iter()
+            .map(|p| NewAssertion {
+                organisation_id: self.org.id,
+                badge_class_id: p.class_id,
+                slug: &p.slug,
+                recipient_email: &p.email,
+                recipient_name: &p.name,
+                salt: &p.salt,
+                identity_hash: &p.identity_hash,
+                issued_on: p.issued_on,
+                expires_at: p.expires,
+                evidence_url: p.evidence_url.as_deref(),
+                evidence_narrative: p.evidence_narrative.as_deref(),
+                key_id: self.key_row.id,
+                signed_jws: &p.signed_jws,
+                credential_jwt: &p.credential_jwt,
+                template_id: p.template_id,
+                holder_first_name: &p.first_name,
+                holder_last_name: &p.last_name,
+                holder_last_name_prefix: &p.last_name_prefix,
+                holder_is_individual: p.is_individual,
+                source: p.source.as_str(),
+                batch_id: match p.source {
+                    Source::Batch(batch, _) => Some(batch),
+                    _ => None,
                 },
-                &mail_job_payload(&mail),
-                row_id,
-                Some((&webhook_id, &webhook_body)),
+                idempotency_key: p.idempotency_key.as_deref(),
+                claim_token_hash: Some(&p.claim_hash),
+            })
+            .collect();
+        let records: Vec<IssueRecord<'_>> = prepared
+            .iter()
+            .zip(&assertions)
+            .map(|(p, assertion)| IssueRecord {
+                assertion,
+                mail_job: &p.mail,
+                batch_row_id: match p.source {
+                    Source::Batch(_, row) => Some(row),
+                    _ => None,
+                },
+                webhook: Some((&p.webhook.0, &p.webhook.1)),
+            })
+            .collect();
+        let outcomes = self
+            .store
+            .record_issues(
+                &records,
                 laurel_store::Metering {
                     at: now,
                     trial_subscription,
@@ -340,13 +469,51 @@ impl<'a> Issuer<'a> {
                 *self.allowed.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 crate::billing::quota_reached(e)
             })?;
-        if matches!(outcome, IssueOutcome::Issued(_)) {
-            // Two signatures a badge (the JWS and the VC-JWT).
-            metrics::counter!("laurel_badges_issued_total", "source" => source.as_str())
-                .increment(1);
+        for (outcome, p) in outcomes.iter().zip(prepared) {
+            if matches!(outcome, IssueOutcome::Issued(_)) {
+                // Two signatures a badge (the JWS and the VC-JWT).
+                metrics::counter!("laurel_badges_issued_total", "source" => p.source.as_str())
+                    .increment(1);
+            }
         }
-        Ok(outcome)
+        Ok(outcomes)
     }
+}
+
+/// One award to issue: the class (a version of template `template_id`), the
+/// award, and where it comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct ToIssue<'a> {
+    pub template_id: Option<i64>,
+    pub class: &'a BadgeClassRow,
+    pub award: &'a Award,
+    pub source: Source,
+}
+
+/// An award signed and ready to record.
+struct Prepared {
+    class_id: i64,
+    template_id: Option<i64>,
+    source: Source,
+    slug: String,
+    email: String,
+    name: String,
+    salt: String,
+    identity_hash: String,
+    issued_on: DateTime<Utc>,
+    expires: Option<DateTime<Utc>>,
+    evidence_url: Option<String>,
+    evidence_narrative: Option<String>,
+    signed_jws: String,
+    credential_jwt: String,
+    first_name: String,
+    last_name: String,
+    last_name_prefix: String,
+    is_individual: bool,
+    idempotency_key: Option<String>,
+    claim_hash: String,
+    mail: serde_json::Value,
+    webhook: (String, String),
 }
 
 /// The longest revocation reason (holders and verifiers read it).
@@ -390,6 +557,11 @@ pub async fn revoke(
         return Err(ServiceError::Conflict(
             "This badge is already revoked.".into(),
         ));
+    }
+    // This instance serves the revocation at once; the others within their
+    // poll of the document generation.
+    if let Err(e) = ctx.documents.refresh(store).await {
+        tracing::warn!(error = %e, "the document generation could not be read");
     }
     store
         .audit(laurel_store::Audit {

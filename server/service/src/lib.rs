@@ -17,6 +17,7 @@ pub mod embed;
 mod error;
 pub mod export;
 pub mod fetch;
+pub mod hosted;
 pub mod imports;
 pub mod invitations;
 pub mod invoice_pdf;
@@ -78,6 +79,9 @@ pub struct ServerContext {
     /// Days raw analytics events are kept (`LAUREL_ANALYTICS_RETENTION_DAYS`;
     /// the daily rollup is kept for good).
     pub analytics_keep_days: i64,
+    /// The hosted Open Badges documents this instance served, kept while
+    /// the database's document generation stands (see [`hosted`]).
+    pub documents: hosted::DocumentCache,
 }
 
 /// The time subscriptions, trials and invoices go by. The server uses the

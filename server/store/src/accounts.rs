@@ -8,6 +8,7 @@ use super::audit::{bind_audit, Audit, INSERT_AUDIT_SQL};
 use super::error::Conflict;
 use super::sessions::{bind_session, NewSession, INSERT_SESSION_SQL};
 use super::{with_pool, Organisation, Store, StoreError};
+use crate::BeginWrite as _;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct User {
@@ -128,7 +129,7 @@ impl Store {
         let now = Utc::now();
         let payload = mail_job.to_string();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(
                 "INSERT INTO email_tokens (token_hash, purpose, email, organisation_id, role, expires_at, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -184,7 +185,7 @@ impl Store {
     ) -> Result<Result<(Organisation, User), TokenProblem>, StoreError> {
         let now = Utc::now();
         let result = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let token = sqlx::query_as::<_, EmailToken>(
                 "UPDATE email_tokens SET used_at = $1 \
                  WHERE token_hash = $2 AND purpose = 'signup' AND used_at IS NULL AND expires_at > $1 \

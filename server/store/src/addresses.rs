@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use super::accounts::{EmailToken, TokenProblem, TokenPurpose};
 use super::error::Conflict;
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// One of a holder's further addresses.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -93,7 +94,7 @@ impl Store {
     pub async fn add_address(&self, user_id: i64, email: &str) -> Result<(), StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let own: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
                 .bind(user_id)
                 .fetch_optional(&mut *tx)
@@ -140,7 +141,7 @@ impl Store {
         };
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let pending: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM user_emails WHERE user_id = $1 AND email = $2",
             )
@@ -199,7 +200,7 @@ impl Store {
     /// False when it is not theirs.
     pub async fn remove_address(&self, user_id: i64, email: &str) -> Result<bool, StoreError> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let removed = sqlx::query("DELETE FROM user_emails WHERE user_id = $1 AND email = $2")
                 .bind(user_id)
                 .bind(email)

@@ -21,6 +21,7 @@ use laurel::analytics::EventDetail;
 use laurel::BadgeEventKind;
 
 use super::{with_pool, Pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// An event to append.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +112,7 @@ impl Store {
             return Ok(());
         }
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for chunk in events.chunks(CHUNK) {
                 let mut q = sqlx::QueryBuilder::new(
                     "INSERT INTO analytics_events \
@@ -170,7 +171,7 @@ impl Store {
              AND ($2 IS NULL OR expires_at > $2) AND revoked_at IS NULL"
         );
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // The lock: instances take turns, and each reads the state the
             // previous one left.
             let (rolled_day, swept_to): (Option<NaiveDate>, Option<DateTime<Utc>>) = sqlx::query_as(

@@ -9,6 +9,7 @@ use laurel::{ApiScopes, AuditEvent};
 
 use super::audit::{bind_audit, Audit, INSERT_AUDIT_SQL};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApiToken {
@@ -64,7 +65,7 @@ impl Store {
             ip: t.ip,
         };
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let token = sqlx::query_as::<_, ApiToken>(&sql)
                 .bind(t.organisation_id)
                 .bind(t.name)
@@ -134,7 +135,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let revoked: Option<(String, String)> = sqlx::query_as(
                 "UPDATE api_tokens SET revoked_at = $1 \
                  WHERE id = $2 AND organisation_id = $3 AND revoked_at IS NULL RETURNING name, prefix",

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct BadgeClassRow {
@@ -243,7 +244,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "UPDATE assertions SET revoked_at = $1, revocation_reason = $2 \
                  WHERE organisation_id = $3 AND slug = $4 AND revoked_at IS NULL RETURNING id",
@@ -255,6 +256,10 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(id) = id {
+                // Every instance's cached copy of the hosted documents goes.
+                sqlx::query(BUMP_DOCUMENT_GENERATION_SQL)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(super::analytics::INSERT_EVENT_SQL)
                     .bind(laurel::BadgeEventKind::Revoked.as_str())
                     .bind("")
@@ -268,6 +273,16 @@ impl Store {
             tx.commit().await?;
             Ok(id.is_some())
         })
+    }
+
+    /// The hosted documents' cache generation (migration 17): it changes
+    /// whenever a hosted document does.
+    pub async fn document_generation(&self) -> Result<i64, StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_scalar("SELECT generation FROM document_generation WHERE id = 1")
+                .fetch_one(p)
+                .await?
+        }))
     }
 
     /// `(slug, reason)` of every revoked assertion of the organisation.
@@ -334,3 +349,8 @@ pub struct BadgeClassSummary {
     pub name: String,
     pub description: String,
 }
+
+/// Bumps the hosted documents' cache generation; run in the transaction of
+/// every change to a hosted document.
+const BUMP_DOCUMENT_GENERATION_SQL: &str =
+    "UPDATE document_generation SET generation = generation + 1 WHERE id = 1";

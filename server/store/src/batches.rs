@@ -7,6 +7,7 @@ use laurel::{BatchStatus, RowStatus};
 
 use super::jobs::{bind_job, INSERT_JOB_SQL};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// The queue of batch jobs (payload `{"batch_id": …}`).
 pub const BATCH_QUEUE: &str = "batch";
@@ -103,7 +104,7 @@ impl Store {
         let now = Utc::now();
         let total = i32::try_from(rows.len()).unwrap_or(i32::MAX);
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO issue_batches (organisation_id, template_id, created_by, file_name, \
                  file_sha256, status, total_rows, created_at) VALUES ($1, $2, $3, $4, $5, 'preview', $6, $7) \
@@ -256,7 +257,7 @@ impl Store {
         let now = Utc::now();
         let payload = serde_json::json!({ "batch_id": id }).to_string();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let affected = sqlx::query(
                 "UPDATE issue_batches SET status = 'running', confirmed_at = $1 \
                  WHERE organisation_id = $2 AND id = $3 AND status = 'preview'",

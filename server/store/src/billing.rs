@@ -29,6 +29,7 @@ use super::audit::{bind_audit, Audit, INSERT_AUDIT_SQL};
 use super::error::Conflict;
 use super::jobs::{bind_job, INSERT_JOB_SQL, MAIL_QUEUE};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// A plan the operator offers (or offered: retired plans go on for the
 /// subscriptions on them).
@@ -440,7 +441,7 @@ impl Store {
             ip,
         };
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let added = sqlx::query_as::<_, PaymentMethod>(&insert)
                 .bind(organisation_id)
                 .bind(now)
@@ -501,7 +502,7 @@ impl Store {
              WHERE setup_ref = $6 AND status = 'pending' RETURNING {METHOD_COLUMNS}"
         );
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let method = sqlx::query_as::<_, PaymentMethod>(&sql)
                 .bind(card.method_ref)
                 .bind(card.brand)
@@ -547,7 +548,7 @@ impl Store {
             ip,
         };
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // Clear first (the partial unique index allows one default).
             sqlx::query(
                 "UPDATE payment_methods SET is_default = $1 WHERE organisation_id = $2 AND is_default = $3 \
@@ -594,7 +595,7 @@ impl Store {
              WHERE id = $3 AND organisation_id = $4 AND status <> 'removed' RETURNING {METHOD_COLUMNS}"
         );
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let removed = sqlx::query_as::<_, PaymentMethod>(&sql)
                 .bind(false)
                 .bind(now)
@@ -682,7 +683,7 @@ impl Store {
             ip,
         };
         let result = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let sub = sqlx::query_as::<_, Subscription>(&sql)
                 .bind(organisation_id)
                 .bind(plan.id)
@@ -717,7 +718,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE subscriptions SET next_plan_id = $1, ending = $2 WHERE id = $3 AND ended_at IS NULL",
             )
@@ -789,7 +790,7 @@ impl Store {
             .transpose()
             .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // The guard: only the run that moves the cycle on bills it.
             let moved = sqlx::query(
                 "UPDATE subscriptions SET next_cycle = $1, next_cycle_at = $2, plan_id = $3, \
@@ -1011,7 +1012,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let payload = mail.map(|m| m.to_string());
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let paid = sqlx::query(
                 "UPDATE invoices SET status = 'paid', paid_at = $1, next_attempt_at = NULL \
                  WHERE id = $2 AND status = 'open'",
@@ -1057,7 +1058,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let payload = mail.map(|m| m.to_string());
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let open = sqlx::query(
                 "UPDATE invoices SET next_attempt_at = $1 WHERE id = $2 AND status = 'open'",
             )
@@ -1111,7 +1112,7 @@ impl Store {
         let lines_json = serde_json::to_string(&lines)
             .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let voided = sqlx::query(
                 "UPDATE invoices SET status = 'void', next_attempt_at = NULL WHERE id = $1 AND status <> 'void' AND kind = 'invoice'",
             )

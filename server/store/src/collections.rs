@@ -12,6 +12,7 @@ use chrono::Utc;
 
 use super::wallet::{HolderProfile, WalletBadge, WALLET_SELECT};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// A collection, with how many badges it holds.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -196,7 +197,7 @@ impl Store {
         earlier: bool,
     ) -> Result<bool, StoreError> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let rows: Vec<(i64, i64, String)> = sqlx::query_as(
                 "SELECT cb.collection_id, cb.position, a.slug FROM collection_badges cb \
                  JOIN collections k ON k.id = cb.collection_id \

@@ -20,6 +20,7 @@ use super::audit::{bind_audit, Audit, INSERT_AUDIT_SQL};
 use super::error::Conflict;
 use super::sessions::{bind_session, NewSession, INSERT_SESSION_SQL};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// The account a holder creates, with the session it starts.
 #[derive(Debug, Clone, Copy)]
@@ -102,7 +103,7 @@ impl Store {
     ) -> Result<Result<User, TokenProblem>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let token = sqlx::query_as::<_, EmailToken>(
                 "UPDATE email_tokens SET used_at = $1 \
                  WHERE token_hash = $2 AND purpose = 'holder' AND used_at IS NULL AND expires_at > $1 \
@@ -137,7 +138,7 @@ impl Store {
     ) -> Result<Option<User>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let email: Option<String> = sqlx::query_scalar(
                 "SELECT recipient_email FROM assertions \
                  WHERE claim_token_hash = $1 AND revoked_at IS NULL",
@@ -168,7 +169,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM verification_reports WHERE expires_at <= $1")
                 .bind(now)
                 .execute(&mut *tx)
@@ -248,7 +249,7 @@ impl Store {
         user_id: i64,
     ) -> Result<Result<(), Vec<String>>, StoreError> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let sole: Vec<String> = sqlx::query_scalar(
                 "SELECT o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id \
                  WHERE m.user_id = $1 AND m.role = 'privileged' \

@@ -11,6 +11,7 @@ use super::badges::{
 use super::error::Conflict;
 use super::jobs::{bind_job, HOLDER_MAIL_QUEUE, INSERT_JOB_SQL};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// What [`Store::record_issue`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +157,18 @@ macro_rules! claim_in {
 }
 pub(crate) use claim_in;
 
+/// One award to record, with what goes with it (see [`Store::record_issues`]).
+#[derive(Debug, Clone, Copy)]
+pub struct IssueRecord<'a> {
+    pub assertion: &'a NewAssertion<'a>,
+    /// The holder's mail, as the outbox job's payload.
+    pub mail_job: &'a serde_json::Value,
+    /// For a batch: the row whose outcome this is.
+    pub batch_row_id: Option<i64>,
+    /// `badge.issued` for the organisation's webhooks: event id and body.
+    pub webhook: Option<(&'a str, &'a str)>,
+}
+
 impl Store {
     /// Records one award in one transaction: the assertion (unless its
     /// idempotency key is taken), the organisation's usage count (and its
@@ -169,8 +182,28 @@ impl Store {
         webhook: Option<(&str, &str)>,
         metering: Metering,
     ) -> Result<IssueOutcome, StoreError> {
+        let record = IssueRecord {
+            assertion: a,
+            mail_job,
+            batch_row_id,
+            webhook,
+        };
+        let mut outcomes = self.record_issues(&[record], metering).await?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// Records a chunk of awards in one transaction, each exactly as
+    /// [`Store::record_issue`] would: all of them or, on any error (the
+    /// trial's quota running out among them included), none. One commit for
+    /// the chunk is what makes a CSV batch fast; the batch rows' outcomes
+    /// are in the same transaction, so a crash leaves each row either done
+    /// with its badge or pending without one.
+    pub async fn record_issues(
+        &self,
+        records: &[IssueRecord<'_>],
+        metering: Metering,
+    ) -> Result<Vec<IssueOutcome>, StoreError> {
         let now = metering.at;
-        let payload = mail_job.to_string();
         let insert = format!(
             "{INSERT_ASSERTION} ON CONFLICT (organisation_id, idempotency_key) DO NOTHING \
              RETURNING {ASSERTION_COLUMNS}"
@@ -180,94 +213,100 @@ impl Store {
         );
         let month = month_key(now);
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            // The insert first: on SQLite it takes the write lock before
-            // anything is read.
-            let inserted = bind_assertion!(sqlx::query_as::<_, AssertionRow>(&insert), a, now)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let outcome = match inserted {
-                Some(row) => {
-                    if let Some(sub) = metering.trial_subscription {
-                        let counted = sqlx::query(
-                            "UPDATE subscriptions SET trial_used = trial_used + 1 \
-                             WHERE id = $1 AND trial_used < trial_quota",
-                        )
-                        .bind(sub)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                        if counted == 0 {
-                            return Err(StoreError::Conflict(Conflict::TrialQuotaReached));
+            let mut tx = p.begin_write().await?;
+            let mut outcomes = Vec::with_capacity(records.len());
+            for record in records {
+                let a = record.assertion;
+                // The insert first: on SQLite it takes the write lock before
+                // anything is read.
+                let inserted = bind_assertion!(sqlx::query_as::<_, AssertionRow>(&insert), a, now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let outcome = match inserted {
+                    Some(row) => {
+                        if let Some(sub) = metering.trial_subscription {
+                            let counted = sqlx::query(
+                                "UPDATE subscriptions SET trial_used = trial_used + 1 \
+                                 WHERE id = $1 AND trial_used < trial_quota",
+                            )
+                            .bind(sub)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                            if counted == 0 {
+                                return Err(StoreError::Conflict(Conflict::TrialQuotaReached));
+                            }
                         }
+                        sqlx::query(
+                            "INSERT INTO usage_monthly (organisation_id, month, badges_issued) VALUES ($1, $2, 1) \
+                             ON CONFLICT (organisation_id, month) DO UPDATE SET badges_issued = usage_monthly.badges_issued + 1",
+                        )
+                        .bind(a.organisation_id)
+                        .bind(&month)
+                        .execute(&mut *tx)
+                        .await?;
+                        let payload = record.mail_job.to_string();
+                        bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
+                            .execute(&mut *tx)
+                            .await?;
+                        // `badge.issued` for the organisation's webhooks, with the badge.
+                        if let Some((event_id, body)) = record.webhook {
+                            super::webhooks::queue_event_in!(
+                                tx, a.organisation_id, laurel::WebhookEvent::BadgeIssued, event_id, body, now
+                            );
+                        }
+                        // The `issued` event, with how late after the
+                        // achievement date it came.
+                        let delay = (now.date_naive() - row.issued_on.date_naive()).num_days().max(0);
+                        sqlx::query(super::analytics::INSERT_EVENT_SQL)
+                            .bind(laurel::BadgeEventKind::Issued.as_str())
+                            .bind(laurel::IssueDelay::of_days(delay).as_str())
+                            .bind(delay)
+                            .bind(now.date_naive())
+                            .bind(now)
+                            .bind(row.id)
+                            .execute(&mut *tx)
+                            .await?;
+                        // A holder who chose "new badges start public" (their
+                        // standing consent) gets this one public at once.
+                        sqlx::query(super::wallet::DEFAULT_PUBLIC_SQL)
+                            .bind(row.id)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                        IssueOutcome::Issued(row)
                     }
+                    None => {
+                        let row = sqlx::query_as::<_, AssertionRow>(&existing)
+                            .bind(a.organisation_id)
+                            .bind(a.idempotency_key)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        IssueOutcome::AlreadyIssued(row)
+                    }
+                };
+                if let Some(row_id) = record.batch_row_id {
+                    let (status, message) = match &outcome {
+                        IssueOutcome::Issued(_) => (laurel::RowStatus::Issued.as_str(), String::new()),
+                        IssueOutcome::AlreadyIssued(a) => (
+                            laurel::RowStatus::Skipped.as_str(),
+                            format!("Already issued on {} (same holder, template and date).", a.created_at.format("%Y-%m-%d")),
+                        ),
+                    };
                     sqlx::query(
-                        "INSERT INTO usage_monthly (organisation_id, month, badges_issued) VALUES ($1, $2, 1) \
-                         ON CONFLICT (organisation_id, month) DO UPDATE SET badges_issued = usage_monthly.badges_issued + 1",
+                        "UPDATE issue_batch_rows SET status = $1, message = $2, assertion_id = $3 WHERE id = $4",
                     )
-                    .bind(a.organisation_id)
-                    .bind(&month)
+                    .bind(status)
+                    .bind(message)
+                    .bind(outcome.assertion().id)
+                    .bind(row_id)
                     .execute(&mut *tx)
                     .await?;
-                    bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
-                        .execute(&mut *tx)
-                        .await?;
-                    // `badge.issued` for the organisation's webhooks, with the badge.
-                    if let Some((event_id, body)) = webhook {
-                        super::webhooks::queue_event_in!(
-                            tx, a.organisation_id, laurel::WebhookEvent::BadgeIssued, event_id, body, now
-                        );
-                    }
-                    // The `issued` event, with how late after the
-                    // achievement date it came.
-                    let delay = (now.date_naive() - row.issued_on.date_naive()).num_days().max(0);
-                    sqlx::query(super::analytics::INSERT_EVENT_SQL)
-                        .bind(laurel::BadgeEventKind::Issued.as_str())
-                        .bind(laurel::IssueDelay::of_days(delay).as_str())
-                        .bind(delay)
-                        .bind(now.date_naive())
-                        .bind(now)
-                        .bind(row.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    // A holder who chose "new badges start public" (their
-                    // standing consent) gets this one public at once.
-                    sqlx::query(super::wallet::DEFAULT_PUBLIC_SQL)
-                        .bind(row.id)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                    IssueOutcome::Issued(row)
                 }
-                None => {
-                    let row = sqlx::query_as::<_, AssertionRow>(&existing)
-                        .bind(a.organisation_id)
-                        .bind(a.idempotency_key)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    IssueOutcome::AlreadyIssued(row)
-                }
-            };
-            if let Some(row_id) = batch_row_id {
-                let (status, message) = match &outcome {
-                    IssueOutcome::Issued(_) => (laurel::RowStatus::Issued.as_str(), String::new()),
-                    IssueOutcome::AlreadyIssued(a) => (
-                        laurel::RowStatus::Skipped.as_str(),
-                        format!("Already issued on {} (same holder, template and date).", a.created_at.format("%Y-%m-%d")),
-                    ),
-                };
-                sqlx::query(
-                    "UPDATE issue_batch_rows SET status = $1, message = $2, assertion_id = $3 WHERE id = $4",
-                )
-                .bind(status)
-                .bind(message)
-                .bind(outcome.assertion().id)
-                .bind(row_id)
-                .execute(&mut *tx)
-                .await?;
+                outcomes.push(outcome);
             }
             tx.commit().await?;
-            Ok(outcome)
+            Ok(outcomes)
         })
     }
 
@@ -451,7 +490,7 @@ impl Store {
         let now = Utc::now();
         let payload = mail_job.to_string();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let affected = sqlx::query(
                 "UPDATE assertions SET claim_token_hash = $1 WHERE organisation_id = $2 AND slug = $3",
             )
@@ -492,7 +531,7 @@ impl Store {
     pub async fn claim_assertion(&self, claim_token_hash: &str) -> Result<bool, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let claimed = claim_in!(tx, claim_token_hash, now);
             tx.commit().await?;
             Ok(claimed)

@@ -21,6 +21,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{with_pool, Organisation, Pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// The queue of outgoing account mail (`laurel_service::mail`): sign-up,
 /// password reset, invitations, test mail.
@@ -38,7 +39,7 @@ pub const HOLDER_MAIL_QUEUE: &str = "mail-holder";
 ///
 /// ```ignore
 /// with_pool!(self, p => {
-///     let mut tx = p.begin().await?;
+///     let mut tx = p.begin_write().await?;
 ///     sqlx::query("INSERT INTO … ").bind(…).execute(&mut *tx).await?;
 ///     bind_job(sqlx::query(INSERT_JOB_SQL), MAIL_QUEUE, &payload, Utc::now())
 ///         .execute(&mut *tx)
@@ -337,7 +338,7 @@ impl Store {
         let now = Utc::now();
         Ok(with_pool!(self, p => {
             async {
-                let mut tx = p.begin().await?;
+                let mut tx = p.begin_write().await?;
                 let organisation = sqlx::query_as::<_, Organisation>(
                     "INSERT INTO organisations (subdomain, name, created_at) VALUES ($1, $2, $3) \
                      RETURNING id, subdomain, name, created_at",

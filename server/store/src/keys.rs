@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct IssuerKeyRow {
@@ -61,7 +62,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
         );
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(
                 "UPDATE issuer_keys SET retired_at = $1 WHERE organisation_id = $2 AND retired_at IS NULL",
             )

@@ -63,7 +63,8 @@ pub use error::{Conflict, StoreError};
 pub use holders::{HolderSignup, StoredReport};
 pub use imports::{ImportRow, NewImport};
 pub use issuing::{
-    month_key, DashboardCounts, IssueOutcome, Metering, RegisterEntry, RegisterQuery, COUNT_CAP,
+    month_key, DashboardCounts, IssueOutcome, IssueRecord, Metering, RegisterEntry, RegisterQuery,
+    COUNT_CAP,
 };
 pub use jobs::{backoff, Job, HOLDER_MAIL_QUEUE, MAIL_QUEUE};
 pub use keys::IssuerKeyRow;
@@ -93,6 +94,41 @@ macro_rules! with_pool {
     };
 }
 pub(crate) use with_pool;
+
+/// Every write transaction of the store starts here (`p.begin_write()`, never
+/// `p.begin()`). On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken
+/// at the start, waiting under the busy timeout, so a transaction that
+/// reads before it writes cannot fail with `SQLITE_BUSY` (or
+/// `SQLITE_BUSY_SNAPSHOT`) because another connection wrote in between —
+/// which a deferred `BEGIN` does, at once and without waiting. On
+/// PostgreSQL it is a plain `BEGIN`.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send {
+        self.begin()
+    }
+}
 
 #[derive(Clone, Debug)]
 pub(crate) enum Pool {

@@ -17,6 +17,7 @@ use super::accounts::{EmailToken, Membership, TokenProblem, TokenPurpose, User};
 use super::audit::{bind_audit, Audit, INSERT_AUDIT_SQL};
 use super::sessions::{bind_session, NewSession, INSERT_SESSION_SQL};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// One member of an organisation, for the user list.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -260,7 +261,7 @@ impl Store {
         let now = Utc::now();
         let payload = i.mail_job.to_string();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // A write first, so that SQLite takes its write lock before this
             // transaction reads anything (no stale snapshot to upgrade).
             sqlx::query(
@@ -333,7 +334,7 @@ impl Store {
         let now = Utc::now();
         let payload = mail_job.to_string();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let old = sqlx::query_as::<_, (String, String)>(
                 "DELETE FROM email_tokens \
                  WHERE id = $1 AND organisation_id = $2 AND purpose = 'invite' AND used_at IS NULL \
@@ -390,7 +391,7 @@ impl Store {
     ) -> Result<Result<(), MemberProblem>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let email = sqlx::query_scalar::<_, String>(
                 "DELETE FROM email_tokens \
                  WHERE id = $1 AND organisation_id = $2 AND purpose = 'invite' AND used_at IS NULL \
@@ -474,7 +475,7 @@ impl Store {
     ) -> Result<Result<(Membership, User), AcceptProblem>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let token = sqlx::query_as::<_, EmailToken>(
                 "UPDATE email_tokens SET used_at = $1 \
                  WHERE token_hash = $2 AND purpose = 'invite' AND used_at IS NULL AND expires_at > $1 \
@@ -570,7 +571,7 @@ impl Store {
     ) -> Result<Result<Membership, AcceptProblem>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let token = sqlx::query_as::<_, EmailToken>(
                 "UPDATE email_tokens SET used_at = $1 \
                  WHERE token_hash = $2 AND purpose = 'invite' AND used_at IS NULL AND expires_at > $1 \
@@ -662,7 +663,7 @@ impl Store {
     ) -> Result<Result<RoleChange, MemberProblem>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(LOCK_ORGANISATION_SQL)
                 .bind(organisation_id)
                 .execute(&mut *tx)
@@ -737,7 +738,7 @@ impl Store {
     ) -> Result<Result<String, MemberProblem>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(LOCK_ORGANISATION_SQL)
                 .bind(organisation_id)
                 .execute(&mut *tx)

@@ -9,6 +9,7 @@ use laurel::AuditEvent;
 use super::audit::{bind_audit, Audit, INSERT_AUDIT_SQL};
 use super::sessions::{bind_session, NewSession, INSERT_SESSION_SQL};
 use super::{with_pool, Store, StoreError, TokenProblem, TokenPurpose};
+use crate::BeginWrite as _;
 
 /// A user's second-factor settings.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -87,7 +88,7 @@ impl Store {
     pub async fn enable_totp(&self, e: &EnableTotp<'_>) -> Result<bool, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let updated = sqlx::query(
                 "UPDATE users SET totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3, totp_pending = NULL \
                  WHERE id = $4 AND totp_secret IS NULL AND totp_pending IS NOT NULL",
@@ -149,7 +150,7 @@ impl Store {
     pub async fn disable_totp(&self, user_id: i64, ip: &str) -> Result<bool, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let updated = sqlx::query(
                 "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, totp_pending = NULL \
                  WHERE id = $1 AND totp_secret IS NOT NULL",
@@ -214,7 +215,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let used = sqlx::query(
                 "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
             )
@@ -286,7 +287,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM login_challenges WHERE expires_at <= $1")
                 .bind(now)
                 .execute(&mut *tx)
@@ -335,7 +336,7 @@ impl Store {
     ) -> Result<Option<i64>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let user = sqlx::query_as::<_, (i64,)>(
                 "DELETE FROM login_challenges WHERE id_hash = $1 AND expires_at > $2 RETURNING user_id",
             )
@@ -371,7 +372,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                 .bind(password_hash)
                 .bind(user_id)
@@ -420,7 +421,7 @@ impl Store {
     ) -> Result<Result<i64, TokenProblem>, StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let email = sqlx::query_as::<_, (String,)>(
                 "UPDATE email_tokens SET used_at = $1 \
                  WHERE token_hash = $2 AND purpose = 'reset' AND used_at IS NULL AND expires_at > $1 \

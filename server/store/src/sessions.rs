@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// A session to start, with the request it came from.
 #[derive(Debug, Clone, Copy)]
@@ -70,7 +71,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             if let Some(old) = replacing {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(old)

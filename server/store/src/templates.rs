@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::badges::{BadgeClassRow, CLASS_COLUMNS};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TemplateRow {
@@ -96,7 +97,7 @@ impl Store {
         );
         let insert_class = format!("{INSERT_CLASS} RETURNING {CLASS_COLUMNS}");
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let template = sqlx::query_as::<_, TemplateRow>(&insert_template)
                 .bind(organisation_id)
                 .bind(external_id)
@@ -132,7 +133,7 @@ impl Store {
         );
         let insert_class = format!("{INSERT_CLASS} RETURNING {CLASS_COLUMNS}");
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let Some(template) = sqlx::query_as::<_, TemplateRow>(&bump)
                 .bind(external_id)
                 .bind(now)

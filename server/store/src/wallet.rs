@@ -13,6 +13,7 @@ use laurel::SocialLinks;
 
 use super::profile::{bind_social, social_assignments, SocialColumns};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// One badge in a wallet.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -264,7 +265,7 @@ impl Store {
             social_assignments(1)
         );
         let result: Result<Result<(), ()>, sqlx::Error> = with_pool!(self, p => async {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // A write first: on SQLite it takes the write lock before
             // anything is read. The new handle stops being a redirect when
             // it is the holder's own old one, or an expired one.

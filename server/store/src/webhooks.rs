@@ -12,6 +12,7 @@ use laurel::WebhookEvent;
 
 use super::jobs::{bind_job, INSERT_JOB_SQL, MAIL_QUEUE};
 use super::{with_pool, Store, StoreError};
+use crate::BeginWrite as _;
 
 /// The job queue of deliveries (payload `{"delivery": id}`).
 pub const WEBHOOK_QUEUE: &str = "webhook";
@@ -190,7 +191,7 @@ impl Store {
     ) -> Result<usize, StoreError> {
         let now = Utc::now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = queue_event_in!(tx, organisation_id, event, event_id, body, now);
             tx.commit().await?;
             Ok::<_, sqlx::Error>(n)
@@ -209,7 +210,7 @@ impl Store {
     ) -> Result<Option<i64>, StoreError> {
         let now = Utc::now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO webhook_deliveries (endpoint_id, organisation_id, event_id, event, body, created_at) \
                  SELECT id, organisation_id, $1, $2, $3, $4 FROM webhook_endpoints \
@@ -290,7 +291,7 @@ impl Store {
     pub async fn record_webhook_attempt(&self, a: Attempt<'_>) -> Result<(), StoreError> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(
                 "INSERT INTO webhook_attempts (delivery_id, attempted_at, status, duration_ms, error) \
                  VALUES ($1, $2, $3, $4, $5)",

@@ -39,6 +39,8 @@ pub fn laurel(data_dir: &std::path::Path) -> Command {
         "LAUREL_STRIPE_WEBHOOK_SECRET",
         "LAUREL_STRIPE_PUBLISHABLE_KEY",
         "LAUREL_BANK_DETAILS",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
     ] {
         cmd.env_remove(var);
     }

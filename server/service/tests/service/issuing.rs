@@ -24,6 +24,11 @@ on_both_backends!(
     idempotent_issue
 );
 on_both_backends!(batches_on_sqlite, batches_on_postgres, batches);
+on_both_backends!(
+    quota_within_a_chunk_on_sqlite,
+    quota_within_a_chunk_on_postgres,
+    quota_within_a_chunk
+);
 on_both_backends!(register_on_sqlite, register_on_postgres, register);
 
 const PNG: &[u8] = b"\x89PNG fake bytes: the store does not look inside";
@@ -55,6 +60,7 @@ pub fn ctx(store: &Store) -> ServerContext {
         clock: laurel_service::Clock::system(),
         events: laurel_service::analytics::EventSink::new(store.clone()),
         analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
+        documents: laurel_service::hosted::DocumentCache::new(),
     }
 }
 
@@ -497,4 +503,87 @@ async fn register(store: &Store) {
     // Another organisation's register is empty.
     let other = org(store, "reg-b").await;
     assert_eq!(store.register(other.id, &q(|_| {})).await.unwrap().1, 0);
+}
+
+/// A CSV batch issues its rows a chunk per transaction; when the trial's
+/// quota runs out within a chunk, the rows within it are issued and the
+/// rest are refused one by one with billing's reason — nothing half-written
+/// (a mail, a usage count and an `issued` event for each badge, none for
+/// the others).
+async fn quota_within_a_chunk(store: &Store) {
+    let ctx = ctx(store);
+    let o = store
+        .ensure_organisation(&Subdomain::parse("quota").unwrap(), "Quota Ltd")
+        .await
+        .unwrap();
+    let plan = laurel_service::billing::ensure_plan(
+        store,
+        &laurel_store::NewPlan {
+            name: "Trial of three",
+            currency: laurel::billing::Currency::parse("EUR").unwrap(),
+            monthly_fee: 1000,
+            per_badge_fee: 10,
+            vat: None,
+            trial_days: 30,
+            trial_quota: 3,
+        },
+    )
+    .await
+    .unwrap();
+    laurel_service::billing::grant(
+        store,
+        &o,
+        &plan,
+        &Email::parse("billing@quota.example").unwrap(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let (t, _) = store
+        .create_template(o.id, None, "quota-class", &design("Quota"))
+        .await
+        .unwrap();
+    let mut file = String::from("email,first_name,last_name,achievement_date\n");
+    for i in 0..7 {
+        file.push_str(&format!(
+            "q{i}@example.com,Q,Number {i},2026-01-0{}\n",
+            i + 1
+        ));
+    }
+    let id = create_batch(store, o.id, &t, None, "quota.csv", file.as_bytes())
+        .await
+        .unwrap();
+    assert!(store.confirm_batch(o.id, id).await.unwrap());
+    let mails_before = mail_jobs(store).await;
+    while !run_batch(&ctx, id, Duration::from_secs(5)).await.unwrap() {}
+    let c = store.batch_counts(id).await.unwrap();
+    assert_eq!((c.pending, c.issued, c.failed), (0, 3, 4), "{c:?}");
+    let refused = store
+        .batch_results(id, Some(&[laurel::RowStatus::Failed]), 100)
+        .await
+        .unwrap();
+    assert_eq!(refused.len(), 4);
+    assert!(
+        refused.iter().all(|r| r.message.contains("trial")),
+        "{refused:?}"
+    );
+    assert_eq!(mail_jobs(store).await - mails_before, 3);
+    let (_, issued) = store
+        .register(
+            o.id,
+            &RegisterQuery {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(issued, 3);
+    assert_eq!(
+        store
+            .usage_of_month(o.id, &laurel_store::month_key(chrono::Utc::now()))
+            .await
+            .unwrap(),
+        3
+    );
 }

@@ -8,6 +8,7 @@ mod analytics;
 mod api;
 mod billing;
 mod holders;
+mod hosted;
 mod issuing;
 mod jobs;
 mod mfa;

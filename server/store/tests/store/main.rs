@@ -4,6 +4,7 @@
 
 mod accounts;
 mod billing;
+mod concurrency;
 mod members;
 mod migrations;
 mod remote;
