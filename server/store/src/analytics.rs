@@ -103,7 +103,33 @@ pub struct Rollup {
 }
 
 /// How many rows one multi-row insert carries (9 values each).
-const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
+
+/// Appends `$events` (a slice of [`NewEvent`]) inside the transaction
+/// `$tx`, a few hundred rows per statement.
+macro_rules! insert_events_in {
+    ($tx:ident, $events:expr) => {
+        for chunk in $events.chunks($crate::analytics::CHUNK) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO analytics_events \
+                 (organisation_id, template_id, assertion_id, kind, detail, value, visitor, day, created_at) ",
+            );
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(e.organisation_id)
+                    .push_bind(e.template_id)
+                    .push_bind(e.assertion_id)
+                    .push_bind(e.kind.as_str())
+                    .push_bind(e.detail.as_str())
+                    .push_bind(e.value)
+                    .push_bind(e.visitor.clone())
+                    .push_bind(e.at.date_naive())
+                    .push_bind(e.at);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+    };
+}
+pub(crate) use insert_events_in;
 
 impl Store {
     /// Appends events, in one transaction, a few hundred rows a statement.
@@ -113,24 +139,7 @@ impl Store {
         }
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            for chunk in events.chunks(CHUNK) {
-                let mut q = sqlx::QueryBuilder::new(
-                    "INSERT INTO analytics_events \
-                     (organisation_id, template_id, assertion_id, kind, detail, value, visitor, day, created_at) ",
-                );
-                q.push_values(chunk, |mut b, e| {
-                    b.push_bind(e.organisation_id)
-                        .push_bind(e.template_id)
-                        .push_bind(e.assertion_id)
-                        .push_bind(e.kind.as_str())
-                        .push_bind(e.detail.as_str())
-                        .push_bind(e.value)
-                        .push_bind(e.visitor.clone())
-                        .push_bind(e.at.date_naive())
-                        .push_bind(e.at);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
+            insert_events_in!(tx, events);
             tx.commit().await
         })?;
         Ok(())

@@ -3,8 +3,10 @@
 //! dashboard's figures.
 
 use chrono::{DateTime, Utc};
+use laurel::analytics::EventDetail;
 use laurel::{BadgeStatus, RegisterSort};
 
+use super::analytics::NewEvent;
 use super::badges::{
     bind_assertion, AssertionRow, NewAssertion, ASSERTION_COLUMNS, INSERT_ASSERTION,
 };
@@ -215,7 +217,25 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let mut outcomes = Vec::with_capacity(records.len());
+            let mut issued = Vec::with_capacity(records.len());
+            let mut mails = Vec::with_capacity(records.len());
+            // Per organisation (a chunk is one issuer's): whether any
+            // webhook endpoint listens at all — asked once, not once a
+            // badge — and how many badges it was issued.
+            let mut listens: std::collections::HashMap<i64, bool> = Default::default();
+            let mut counts: std::collections::BTreeMap<i64, i64> = Default::default();
             for record in records {
+                let organisation_id = record.assertion.organisation_id;
+                if let std::collections::hash_map::Entry::Vacant(slot) = listens.entry(organisation_id) {
+                    let endpoints: i64 = sqlx::query_scalar(
+                        "SELECT count(*) FROM webhook_endpoints WHERE organisation_id = $1",
+                    )
+                    .bind(organisation_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    slot.insert(endpoints > 0);
+                }
+                let webhooks = listens[&organisation_id];
                 let a = record.assertion;
                 // The insert first: on SQLite it takes the write lock before
                 // anything is read.
@@ -224,49 +244,30 @@ impl Store {
                     .await?;
                 let outcome = match inserted {
                     Some(row) => {
-                        if let Some(sub) = metering.trial_subscription {
-                            let counted = sqlx::query(
-                                "UPDATE subscriptions SET trial_used = trial_used + 1 \
-                                 WHERE id = $1 AND trial_used < trial_quota",
-                            )
-                            .bind(sub)
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                            if counted == 0 {
-                                return Err(StoreError::Conflict(Conflict::TrialQuotaReached));
-                            }
-                        }
-                        sqlx::query(
-                            "INSERT INTO usage_monthly (organisation_id, month, badges_issued) VALUES ($1, $2, 1) \
-                             ON CONFLICT (organisation_id, month) DO UPDATE SET badges_issued = usage_monthly.badges_issued + 1",
-                        )
-                        .bind(a.organisation_id)
-                        .bind(&month)
-                        .execute(&mut *tx)
-                        .await?;
-                        let payload = record.mail_job.to_string();
-                        bind_job(sqlx::query(INSERT_JOB_SQL), HOLDER_MAIL_QUEUE, &payload, now)
-                            .execute(&mut *tx)
-                            .await?;
+                        // The holder's mail: queued with the chunk's others
+                        // in one statement, below.
+                        mails.push(record.mail_job.to_string());
+                        *counts.entry(organisation_id).or_default() += 1;
                         // `badge.issued` for the organisation's webhooks, with the badge.
-                        if let Some((event_id, body)) = record.webhook {
+                        if let (true, Some((event_id, body))) = (webhooks, record.webhook) {
                             super::webhooks::queue_event_in!(
                                 tx, a.organisation_id, laurel::WebhookEvent::BadgeIssued, event_id, body, now
                             );
                         }
                         // The `issued` event, with how late after the
-                        // achievement date it came.
+                        // achievement date it came: written with the
+                        // chunk's others in one statement, below.
                         let delay = (now.date_naive() - row.issued_on.date_naive()).num_days().max(0);
-                        sqlx::query(super::analytics::INSERT_EVENT_SQL)
-                            .bind(laurel::BadgeEventKind::Issued.as_str())
-                            .bind(laurel::IssueDelay::of_days(delay).as_str())
-                            .bind(delay)
-                            .bind(now.date_naive())
-                            .bind(now)
-                            .bind(row.id)
-                            .execute(&mut *tx)
-                            .await?;
+                        issued.push(NewEvent {
+                            organisation_id: row.organisation_id,
+                            template_id: row.template_id.unwrap_or(0),
+                            assertion_id: Some(row.id),
+                            kind: laurel::BadgeEventKind::Issued,
+                            detail: EventDetail::Delay(laurel::IssueDelay::of_days(delay)),
+                            value: delay,
+                            visitor: None,
+                            at: now,
+                        });
                         // A holder who chose "new badges start public" (their
                         // standing consent) gets this one public at once.
                         sqlx::query(super::wallet::DEFAULT_PUBLIC_SQL)
@@ -305,6 +306,50 @@ impl Store {
                 }
                 outcomes.push(outcome);
             }
+            // What the chunk's new badges count against, once for all of
+            // them: the trial's quota (the whole chunk, or none of it: the
+            // caller then records its awards one by one) and the month's
+            // usage.
+            let count = issued.len() as i64;
+            if count > 0 {
+                if let Some(sub) = metering.trial_subscription {
+                    let counted = sqlx::query(
+                        "UPDATE subscriptions SET trial_used = trial_used + $1 \
+                         WHERE id = $2 AND trial_used + $1 <= trial_quota",
+                    )
+                    .bind(count)
+                    .bind(sub)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if counted == 0 {
+                        return Err(StoreError::Conflict(Conflict::TrialQuotaReached));
+                    }
+                }
+                for (organisation_id, issued) in &counts {
+                    sqlx::query(
+                        "INSERT INTO usage_monthly (organisation_id, month, badges_issued) VALUES ($1, $2, $3) \
+                         ON CONFLICT (organisation_id, month) DO UPDATE SET badges_issued = usage_monthly.badges_issued + $3",
+                    )
+                    .bind(organisation_id)
+                    .bind(&month)
+                    .bind(issued)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let created = Utc::now();
+                for part in mails.chunks(super::analytics::CHUNK) {
+                    let mut q = sqlx::QueryBuilder::new("INSERT INTO jobs (queue, payload, run_at, created_at) ");
+                    q.push_values(part, |mut b, payload| {
+                        b.push_bind(HOLDER_MAIL_QUEUE)
+                            .push_bind(payload.as_str())
+                            .push_bind(now)
+                            .push_bind(created);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+            }
+            super::analytics::insert_events_in!(tx, issued);
             tx.commit().await?;
             Ok(outcomes)
         })
