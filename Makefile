@@ -21,7 +21,8 @@ test-store:
 # Every cargo test that needs no PostgreSQL server (SQLite only).
 test-sqlite:
 	cargo test --locked -- --skip postgres
-# Playwright against the site already built by `cargo leptos build --release`.
+# Playwright against the site already built by `cargo leptos build --release
+# --precompress` (the bundle test wants its .br and .gz files).
 e2e:
 	cd end2end && npx playwright test
 

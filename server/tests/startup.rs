@@ -222,6 +222,21 @@ fn bad_public_url_and_bind_address_are_refused() {
 }
 
 #[test]
+fn a_document_cache_poll_out_of_range_is_refused_naming_the_setting() {
+    for bad in ["0", "49", "60001", "soon"] {
+        let out = laurel(&temp_dir("poll"))
+            .arg("migrate")
+            .env("LAUREL_DOCUMENT_CACHE_POLL_MS", bad)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{bad}: {stderr}");
+        assert!(stderr.contains("document-cache-poll-ms"), "{bad}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
 fn demo_is_idempotent_and_prints_kind_url_lines() {
     let dir = temp_dir("demo");
     let run = || {

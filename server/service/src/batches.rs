@@ -4,7 +4,7 @@
 //!
 //! Exactly once: every valid row carries its award's idempotency key
 //! (template, holder, date), and a row's badge, usage count, mail and outcome
-//! are written in one transaction ([`laurel_store::Store::record_issue`]). A
+//! are written in one transaction ([`laurel_store::Store::record_issues`]). A
 //! crash mid-row rolls the row back (it stays pending and runs again); a
 //! crash after it leaves it done; a re-uploaded file finds its badges issued
 //! and skips them.

@@ -207,7 +207,7 @@ impl Store {
     }
 
     /// Stores an assertion as it is (no usage count, no mail): for the demo
-    /// and tests. Real awards go through [`Store::record_issue`].
+    /// and tests. Real awards go through [`Store::record_issues`].
     pub async fn create_assertion(&self, a: &NewAssertion<'_>) -> Result<AssertionRow, StoreError> {
         let sql = format!("{INSERT_ASSERTION} RETURNING {ASSERTION_COLUMNS}");
         Ok(with_pool!(self, p => {

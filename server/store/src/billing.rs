@@ -5,7 +5,7 @@
 //!
 //! - one live subscription per organisation (a partial unique index);
 //! - the trial quota, counted in the issuing transaction itself
-//!   ([`Store::record_issue`] with a [`super::Metering`]), so concurrent
+//!   ([`Store::record_issues`] with a [`super::Metering`]), so concurrent
 //!   issuers cannot go past it;
 //! - one invoice per subscription cycle: [`Store::bill_cycle`] moves the
 //!   subscription's `next_cycle` on with a guarded update in the same

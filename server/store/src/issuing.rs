@@ -15,7 +15,7 @@ use super::jobs::{bind_job, HOLDER_MAIL_QUEUE, INSERT_JOB_SQL};
 use super::{with_pool, Store, StoreError};
 use crate::BeginWrite as _;
 
-/// What [`Store::record_issue`] did.
+/// What [`Store::record_issues`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IssueOutcome {
     Issued(AssertionRow),
@@ -172,31 +172,12 @@ pub struct IssueRecord<'a> {
 }
 
 impl Store {
-    /// Records one award in one transaction: the assertion (unless its
-    /// idempotency key is taken), the organisation's usage count (and its
-    /// trial quota, see [`Metering`]), the holder's mail and — for a batch —
-    /// the row's outcome.
-    pub async fn record_issue(
-        &self,
-        a: &NewAssertion<'_>,
-        mail_job: &serde_json::Value,
-        batch_row_id: Option<i64>,
-        webhook: Option<(&str, &str)>,
-        metering: Metering,
-    ) -> Result<IssueOutcome, StoreError> {
-        let record = IssueRecord {
-            assertion: a,
-            mail_job,
-            batch_row_id,
-            webhook,
-        };
-        let mut outcomes = self.record_issues(&[record], metering).await?;
-        Ok(outcomes.remove(0))
-    }
-
-    /// Records a chunk of awards in one transaction, each exactly as
-    /// [`Store::record_issue`] would: all of them or, on any error (the
-    /// trial's quota running out among them included), none. One commit for
+    /// Records awards (one, or a CSV batch's chunk) in one transaction: for
+    /// each, the assertion (unless its idempotency key is taken), the
+    /// holder's mail, the `issued` event and — for a batch — the row's
+    /// outcome; for all, the organisation's usage count and its trial quota
+    /// (see [`Metering`]). All of them or, on any error (the trial's quota
+    /// running out among them included), none. One commit for
     /// the chunk is what makes a CSV batch fast; the batch rows' outcomes
     /// are in the same transaction, so a crash leaves each row either done
     /// with its badge or pending without one.

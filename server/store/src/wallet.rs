@@ -109,7 +109,7 @@ pub const HANDLE_REDIRECT_DAYS: i64 = 90;
 
 /// Makes a just-issued assertion (`$1`, at `$2`) public in the wallet of
 /// each holder whose address it went to and who chose that new badges start
-/// public. Run inside [`Store::record_issue`]'s transaction.
+/// public. Run inside [`Store::record_issues`]'s transaction.
 pub(crate) const DEFAULT_PUBLIC_SQL: &str =
     "INSERT INTO wallet_badges (user_id, assertion_id, public, updated_at) \
     SELECT h.user_id, a.id, TRUE, $2 FROM assertions a \
