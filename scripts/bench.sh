@@ -81,6 +81,34 @@ start() {
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
+# Where the time goes: `perf record` on the server during a load run (SQLite,
+# not in the smoke run), then the top symbols by self time. Off with
+# LAUREL_BENCH_PROFILE=0, or when perf is missing or not allowed.
+PROFILE=${LAUREL_BENCH_PROFILE:-1}
+[ "$SMOKE" = 1 ] && PROFILE=0
+command -v perf >/dev/null || PROFILE=0
+PROFILES=$WORK/profiles.txt
+: > "$PROFILES"
+# profiled NAME PID: starts perf on PID for the length of one load run.
+profiled() {
+  local name=$1 pid=$2
+  [ "$PROFILE" = 1 ] || return 0
+  perf record -F 499 -g -p "$pid" -o "$WORK/$name.perf" -- sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
+  PERF_PID=$!
+}
+# profile_report NAME: waits for perf and appends its top symbols.
+profile_report() {
+  local name=$1
+  [ "$PROFILE" = 1 ] || return 0
+  [ -n "${PERF_PID:-}" ] && { wait "$PERF_PID" 2>/dev/null || true; }
+  {
+    echo "$name (perf, self time, top symbols):"
+    perf report -i "$WORK/$name.perf" --no-children --sort symbol --stdio --percent-limit 2 2>/dev/null |
+      grep -E '^ +[0-9.]+%' | head -10 | sed -E 's/ +\[\.\] / /; s/^ +/    /' | cut -c1-140
+    echo
+  } >> "$PROFILES"
+}
+
 # One backend: demo data, a profile with 50 badges, then each load run.
 measure() {
   local name=$1 db=${2:-}
@@ -93,9 +121,16 @@ measure() {
   start "$dir" "$db"; wait_ready "$BASE"
   say "$name: hosted assertion, verification page, profile ($SECONDS_PER_RUN s each, $CONNECTIONS connections)"
   curl -fs -H 'Accept: application/ld+json' "$BASE$assertion" > "$WORK/assertion.json"
+  local p=0; [ "$name" = sqlite ] && p=1
+  [ "$p" = 1 ] && profiled hosted "$PID"
   read -r DOC_RPS DOC_P99 < <(load "$BASE$assertion" -H 'Accept: application/ld+json')
+  [ "$p" = 1 ] && profile_report hosted
+  [ "$p" = 1 ] && profiled verification-page "$PID"
   read -r PAGE_RPS PAGE_P99 < <(load "$BASE$assertion" -H 'Accept: text/html')
+  [ "$p" = 1 ] && profile_report verification-page
+  [ "$p" = 1 ] && profiled profile-page "$PID"
   read -r PROFILE_RPS PROFILE_P99 < <(load "$BASE$profile" -H 'Accept: text/html')
+  [ "$p" = 1 ] && profile_report profile-page
   RSS=$(rss_mb "$PID")
   kill "$PID"; wait "$PID" 2>/dev/null || true
   # Start to /readyz on the existing database.
@@ -144,7 +179,15 @@ BATCH_SQLITE=- BATCH_PG=- BATCH_SQLITE_S=- BATCH_PG_S=-
 ROWS=${LAUREL_BENCH_ROWS:-100000}
 if [ "$SMOKE" != 1 ]; then
   say "CSV batch of $ROWS rows on both backends (cargo bench -p laurel-service --bench batch)"
-  LAUREL_BENCH_ROWS=$ROWS cargo bench -p laurel-service --bench batch --locked 2>/dev/null | tee "$WORK/batch.txt" >&2
+  cargo bench -p laurel-service --bench batch --locked --no-run >/dev/null 2>&1
+  if [ "$PROFILE" = 1 ]; then
+    LAUREL_BENCH_ROWS=$ROWS perf record -F 199 -g -o "$WORK/batch.perf" -- \
+      cargo bench -p laurel-service --bench batch --locked 2>/dev/null | tee "$WORK/batch.txt" >&2
+    PERF_PID=""
+    profile_report batch
+  else
+    LAUREL_BENCH_ROWS=$ROWS cargo bench -p laurel-service --bench batch --locked 2>/dev/null | tee "$WORK/batch.txt" >&2
+  fi
   BATCH_SQLITE=$(awk '$1 == "sqlite" {for (i=1;i<=NF;i++) if ($i ~ /^\(/ && $(i+1) == "badges/s,") print substr($i,2)}' "$WORK/batch.txt")
   BATCH_PG=$(awk '$1 == "postgres" {for (i=1;i<=NF;i++) if ($i ~ /^\(/ && $(i+1) == "badges/s,") print substr($i,2)}' "$WORK/batch.txt")
 fi
@@ -189,3 +232,9 @@ echo "| the demo holder's profile page (SSR), p99 ms | $S_PROFP ($S_PROF req/s) 
 echo "| server RSS after the load runs, MB | $S_RSS | $P_RSS | — | — | < 150 | $(met "$(worst "$S_RSS" "$P_RSS" max)" '<' 150) |"
 echo "| start to /readyz on an existing database, ms | $S_READY | $P_READY | — | — | < 1000 | $(met "$(worst "$S_READY" "$P_READY" max)" '<' 1000) |"
 echo "| WASM + JS + CSS of the verification page, brotli, KB | $(( WASM_BR / 1024 )) | | — | — | < 400 | $(met "$(( WASM_BR / 1024 ))" '<' 400) |"
+if [ -s "$PROFILES" ]; then
+  echo
+  echo "Where the time goes (SQLite):"
+  echo
+  cat "$PROFILES"
+fi

@@ -20,7 +20,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # Debian packages: Chromium for Playwright; for `make bench`, the load
-# generator (wrk), the reference web server (nginx) and openssl's `speed`.
+# generator (wrk), the reference web server (nginx), openssl's `speed` and
+# perf (where the time goes).
 # (Not Debian's binaryen: its wasm-opt 108 breaks the release WASM; npm's
 # pinned one is used, below.)
 missing=()
@@ -28,6 +29,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v wrk >/dev/null || missing+=(wrk)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v perf >/dev/null || missing+=(linux-perf)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
   as_root apt-get update -qq
@@ -69,4 +71,8 @@ BADGECHECK_VENV=${BADGECHECK_VENV:-$PWD/target/badgecheck-venv} \
   end2end/badgecheck/setup.sh >/dev/null
 # The SMTP server of the mail tests (aiosmtpd) in its own Python venv.
 SMTP_VENV=${SMTP_VENV:-$PWD/target/smtp-venv} end2end/smtp/setup.sh >/dev/null
+# The deployment files' offline checker (kubernetes-validate's bundled
+# schemas, dockerfile-parse) in its own Python venv.
+DEPLOY_CHECK_VENV=${DEPLOY_CHECK_VENV:-$PWD/target/deploy-check-venv} \
+  deploy/check/setup.sh >/dev/null
 say "tools ready"

@@ -40,6 +40,9 @@ fi
 step "cargo test (core, store on SQLite + PostgreSQL, server binary)"
 cargo test --locked
 
+step "deployment: the image definition and the Kubernetes manifests (offline schema check)"
+"${DEPLOY_CHECK_VENV:-$PWD/target/deploy-check-venv}/bin/python" deploy/check/check.py deploy target/debug/laurel
+
 step "build for production (release server binary + release WASM through wasm-opt + CSS)"
 build_start=$(date +%s)
 cargo leptos build --release --precompress

@@ -1,14 +1,17 @@
 //! Checks uploaded images (badge images, profile images) before Laurel keeps
 //! them: the type from the bytes (never the file name), the size in bytes,
 //! the pixel size read from the header only (no decoding, so a decompression
-//! bomb costs nothing), and for SVG a strict allow-nothing-active scan: no
+//! bomb costs nothing), and for SVG a strict scan against an allow-list of
+//! SVG elements and attributes (anything of another namespace refused): no
 //! scripts, no event handlers, no external references, no entities.
 //!
 //! Every refusal says which rule failed and by how much.
 
 use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::name::{Namespace, ResolveResult};
+use quick_xml::reader::NsReader;
+use quick_xml::XmlVersion;
 
 /// The image types Laurel can store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,29 +181,89 @@ fn sniff(bytes: &[u8]) -> Option<ImageKind> {
         .filter(|_| text.contains("<svg"))
 }
 
-/// Elements that run code, embed other documents or pull other resources.
-const FORBIDDEN_ELEMENTS: &[&str] = &[
-    "script",
-    "foreignobject",
-    "iframe",
-    "embed",
-    "object",
-    "handler",
-    "listener",
-    "style",
-    "animate",
-    "set",
-    "animatemotion",
-    "animatetransform",
+/// The SVG namespace: every element of an accepted image is in it.
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// The SVG elements an image may contain: shapes, text, paint servers,
+/// clipping, masking and filter primitives. Nothing that runs code
+/// (`script`, `set`, `animate*`, `handler`), embeds other documents
+/// (`foreignObject`, `iframe`), loads resources (`feImage`), links (`a`) or
+/// carries style sheets (`style`). An allow-list, not a list of bad names:
+/// anything new or of another namespace is refused. Lower case.
+#[rustfmt::skip]
+const ALLOWED_ELEMENTS: &[&str] = &[
+    "svg", "g", "defs", "desc", "title", "metadata", "symbol", "use", "image", "switch",
+    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+    "text", "tspan", "textpath",
+    "lineargradient", "radialgradient", "stop", "pattern", "clippath", "mask", "marker",
+    "filter", "feblend", "fecolormatrix", "fecomponenttransfer", "fecomposite",
+    "feconvolvematrix", "fediffuselighting", "fedisplacementmap", "fedistantlight",
+    "fedropshadow", "feflood", "fefunca", "fefuncb", "fefuncg", "fefuncr",
+    "fegaussianblur", "femerge", "femergenode", "femorphology", "feoffset",
+    "fepointlight", "fespecularlighting", "fespotlight", "fetile", "feturbulence",
+];
+
+/// The attributes (of no namespace) an image's elements may carry:
+/// geometry, presentation, paint-server, filter and accessibility ones.
+/// No event handlers (`on*`), no `xml:base`; `href` is allowed and checked
+/// to stay inside the image. `data-*` is allowed too. Lower case.
+#[rustfmt::skip]
+const ALLOWED_ATTRIBUTES: &[&str] = &[
+    // core and accessibility
+    "id", "class", "style", "lang", "version", "baseprofile", "role", "focusable",
+    "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden", "href",
+    // geometry and coordinate systems
+    "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry",
+    "fx", "fy", "fr", "d", "points", "pathlength", "viewbox", "preserveaspectratio",
+    "transform", "dx", "dy", "rotate",
+    // paint servers, clipping, masking, markers
+    "gradientunits", "gradienttransform", "spreadmethod", "offset", "patternunits",
+    "patterncontentunits", "patterntransform", "clippathunits", "maskunits",
+    "maskcontentunits", "markerunits", "markerwidth", "markerheight", "refx", "refy",
+    "orient",
+    // text
+    "textlength", "lengthadjust", "startoffset", "method", "spacing", "side",
+    // filters
+    "filterunits", "primitiveunits", "in", "in2", "result", "stddeviation", "mode",
+    "operator", "k1", "k2", "k3", "k4", "values", "type", "tablevalues", "slope",
+    "intercept", "amplitude", "exponent", "radius", "scale", "xchannelselector",
+    "ychannelselector", "basefrequency", "numoctaves", "seed", "stitchtiles", "order",
+    "kernelmatrix", "divisor", "bias", "targetx", "targety", "edgemode", "preservealpha",
+    "surfacescale", "diffuseconstant", "specularconstant", "specularexponent",
+    "kernelunitlength", "azimuth", "elevation", "z", "pointsatx", "pointsaty", "pointsatz",
+    "limitingconeangle",
+    // presentation
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+    "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray",
+    "stroke-dashoffset", "opacity", "color", "display", "visibility", "overflow",
+    "clip-path", "clip-rule", "clip", "mask", "filter", "marker-start", "marker-mid",
+    "marker-end", "stop-color", "stop-opacity", "flood-color", "flood-opacity",
+    "lighting-color", "font-family", "font-size", "font-weight", "font-style",
+    "font-variant", "font-stretch", "font-size-adjust", "text-anchor", "dominant-baseline",
+    "alignment-baseline", "baseline-shift", "letter-spacing", "word-spacing",
+    "text-decoration", "writing-mode", "direction", "unicode-bidi", "color-interpolation",
+    "color-interpolation-filters", "color-rendering", "shape-rendering", "text-rendering",
+    "image-rendering", "vector-effect", "paint-order", "isolation", "mix-blend-mode",
+    "enable-background",
 ];
 
 fn check_element(
+    reader: &NsReader<&[u8]>,
     e: &BytesStart<'_>,
     size: &mut Option<(u32, u32)>,
     root: bool,
 ) -> Result<(), ImageError> {
-    let name = e.local_name().as_ref().to_ascii_lowercase();
-    if FORBIDDEN_ELEMENTS.contains(&name.as_str()) {
+    let (ns, local) = reader.resolver().resolve_element(e.name());
+    let name = local.as_ref().to_ascii_lowercase();
+    if !matches!(ns, ResolveResult::Bound(Namespace(SVG_NS))) {
+        return Err(ImageError::SvgUnsafe(format!(
+            "an element outside the SVG namespace (<{}>)",
+            e.name().as_ref()
+        )));
+    }
+    if !ALLOWED_ELEMENTS.contains(&name.as_str()) {
         return Err(ImageError::SvgUnsafe(format!("a <{name}> element")));
     }
     let mut width = None;
@@ -208,14 +271,34 @@ fn check_element(
     let mut view_box = None;
     for attr in e.attributes() {
         let attr = attr.map_err(|err| ImageError::SvgMalformed(err.to_string()))?;
-        let key = attr.key.local_name().as_ref().to_ascii_lowercase();
+        let raw_key = attr.key.as_ref();
+        if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
+            // A namespace declaration: what uses it is checked.
+            continue;
+        }
+        let (ns, local) = reader.resolver().resolve_attribute(attr.key);
+        let key = local.as_ref().to_ascii_lowercase();
+        let allowed = match ns {
+            ResolveResult::Unbound => {
+                ALLOWED_ATTRIBUTES.contains(&key.as_str()) || key.starts_with("data-")
+            }
+            ResolveResult::Bound(Namespace(XLINK_NS)) => key == "href",
+            ResolveResult::Bound(Namespace(XML_NS)) => key == "space" || key == "lang",
+            _ => false,
+        };
+        if key.starts_with("on") {
+            return Err(ImageError::SvgUnsafe(format!("an event handler ({key})")));
+        }
+        if !allowed {
+            return Err(ImageError::SvgUnsafe(format!(
+                "an attribute images may not carry ({})",
+                raw_key
+            )));
+        }
         let value = attr
             .normalized_value_with(XmlVersion::Implicit1_0, 1, resolve_xml_entity)
             .map_err(|err| ImageError::SvgMalformed(err.to_string()))?
             .to_string();
-        if key.starts_with("on") {
-            return Err(ImageError::SvgUnsafe(format!("an event handler ({key})")));
-        }
         let squashed: String = value
             .chars()
             .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -274,7 +357,7 @@ fn parse_length(v: &str) -> Option<u32> {
 
 /// Scans an SVG; returns its size in px.
 fn check_svg(text: &str) -> Result<(u32, u32), ImageError> {
-    let mut reader = Reader::from_str(text);
+    let mut reader = NsReader::from_str(text);
     let mut size = None;
     let mut seen_root = false;
     loop {
@@ -293,7 +376,7 @@ fn check_svg(text: &str) -> Result<(u32, u32), ImageError> {
                     ));
                 }
                 seen_root = true;
-                check_element(&e, &mut size, root)?;
+                check_element(&reader, &e, &mut size, root)?;
             }
             // Entity references other than the five XML ones and character
             // references are unresolvable without a DOCTYPE: refuse them.
@@ -443,9 +526,55 @@ mod tests {
             (
                 svg(
                     r#"width="100" height="100""#,
-                    r#"<a href="javascript:alert(1)"/>"#,
+                    r#"<use href="javascript:alert(1)"/>"#,
                 ),
                 "an external reference",
+            ),
+            // Of another namespace: XHTML inside SVG runs as HTML.
+            (
+                svg(
+                    r#"width="100" height="100""#,
+                    r#"<img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="alert(1)"/>"#,
+                ),
+                "an element outside the SVG namespace (<img>)",
+            ),
+            (
+                svg(
+                    r#"width="100" height="100" xmlns:h="http://www.w3.org/1999/xhtml""#,
+                    r#"<h:meta http-equiv="refresh" content="0;url=https://evil.example"/>"#,
+                ),
+                "an element outside the SVG namespace (<h:meta>)",
+            ),
+            (
+                svg(
+                    r#"width="100" height="100""#,
+                    r#"<g xmlns:i="http://www.inkscape.org/namespaces/inkscape" i:label="x"/>"#,
+                ),
+                "an attribute images may not carry (i:label)",
+            ),
+            (
+                svg(r#"width="100" height="100""#, r#"<x:y xmlns:x="urn:x"/>"#),
+                "an element outside the SVG namespace (<x:y>)",
+            ),
+            (
+                svg(r#"width="100" height="100""#, "<a><rect/></a>"),
+                "a <a> element",
+            ),
+            (
+                svg(r#"width="100" height="100""#, "<filter><feImage/></filter>"),
+                "a <feimage> element",
+            ),
+            (
+                svg(r#"width="100" height="100""#, "<discard/>"),
+                "a <discard> element",
+            ),
+            (
+                svg(r#"width="100" height="100" xml:base="https://x/""#, ""),
+                "an attribute images may not carry (xml:base)",
+            ),
+            (
+                svg(r#"width="100" height="100""#, r#"<rect formaction="x"/>"#),
+                "an attribute images may not carry (formaction)",
             ),
         ];
         for (bytes, expected) in cases {
@@ -465,6 +594,24 @@ mod tests {
             r##"<defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use href="#g"/>"##,
         );
         assert!(check_image(&ok, &ImageRules::BADGE).is_ok());
+        // What drawing programs write stays accepted: prefixed SVG, xlink,
+        // xml:space, filters, text, data- attributes.
+        let ok = br##"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" viewBox="0 0 120 120" xml:space="preserve" data-name="Layer 1">
+  <s:title>Badge</s:title>
+  <s:defs><s:filter id="f"><s:feGaussianBlur in="SourceGraphic" stdDeviation="2"/></s:filter>
+  <s:radialGradient id="r" cx="50%" cy="50%" r="50%"><s:stop offset="0" stop-color="#fff"/></s:radialGradient></s:defs>
+  <s:circle cx="60" cy="60" r="50" fill="url(#r)" filter="url(#f)" stroke-width="2"/>
+  <s:use xlink:href="#r"/><s:text x="60" y="60" text-anchor="middle" font-family="sans-serif">A+</s:text>
+</svg>"##;
+        assert_eq!(
+            check_image(ok, &ImageRules::BADGE),
+            Ok(ImageInfo {
+                kind: ImageKind::Svg,
+                width: 120,
+                height: 120
+            })
+        );
     }
 
     #[test]
@@ -481,7 +628,10 @@ mod tests {
             })
         );
         assert!(matches!(
-            check_image(b"<svg><g></svg>", &ImageRules::BADGE),
+            check_image(
+                br#"<svg xmlns="http://www.w3.org/2000/svg"><g></svg>"#,
+                &ImageRules::BADGE
+            ),
             Err(ImageError::SvgMalformed(_))
         ));
     }

@@ -324,6 +324,8 @@ vocabulary! {
         BatchConfirmed,
         #[strum(serialize = "batch.cancelled")]
         BatchCancelled,
+        #[strum(serialize = "batch.resumed")]
+        BatchResumed,
         #[strum(serialize = "wallet.badge_imported")]
         BadgeImported,
         #[strum(serialize = "wallet.import_removed")]

@@ -56,7 +56,15 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::ServerFn(value.to_string())
+        match value {
+            // A request whose arguments cannot be read (a field missing, a
+            // number that is not one): the asker's mistake, 400 — not a
+            // server failure.
+            ServerFnErrorErr::Args(why) | ServerFnErrorErr::MissingArg(why) => AppError::Invalid(
+                format!("The form could not be read ({why}); reload the page and send it again."),
+            ),
+            other => AppError::ServerFn(other.to_string()),
+        }
     }
 }
 

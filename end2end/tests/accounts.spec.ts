@@ -94,6 +94,13 @@ test('repeated wrong passwords lock the account for a while', async ({ page }, i
   }
   await signIn(page, email, 'wrong-password-x', false);
   await expect(page.getByRole('alert')).toHaveText(/^Too many attempts\. Try again in \d+ s\.$/);
+  // The lock is for this account from this address: from another one the
+  // password is still checked, so guesses from elsewhere cannot lock the
+  // owner out.
+  await ownAddress(page);
+  await page.goto('/login');
+  await signIn(page, email, 'wrong-password-y', false);
+  await expect(page.getByRole('alert')).toHaveText('The email address or the password is not right.');
 });
 
 test('a cross-site form post is refused', async ({ page, request }) => {

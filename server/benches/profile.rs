@@ -42,20 +42,11 @@ static LINKS: SocialLinks = SocialLinks::NONE;
 /// award, as issuing makes them).
 async fn seed(store: &Store) {
     store.migrate().await.unwrap();
-    let ctx = ServerContext {
-        store: store.clone(),
-        public_url: Arc::from("http://127.0.0.1"),
-        master_key: Arc::new(MasterKey::generate()),
-        trust_forwarded_for: false,
-        base_domain: None,
-        fetcher: laurel_service::fetch::HttpFetcher::new(false),
-        api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
-        billing: Default::default(),
-        clock: laurel_service::Clock::system(),
-        events: laurel_service::analytics::EventSink::new(store.clone()),
-        analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
-        documents: laurel_service::hosted::DocumentCache::new(),
-    };
+    let ctx = ServerContext::new(
+        store.clone(),
+        "http://127.0.0.1",
+        Arc::new(MasterKey::generate()),
+    );
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Academy")
         .await

@@ -22,6 +22,21 @@ pub struct Cli {
     pub config: Config,
 }
 
+/// `laurel jobs …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum JobsCommand {
+    /// One line per queue with jobs given up for good: the queue, how many,
+    /// and the newest one's last error. Exits 1 when there are any.
+    Failed,
+    /// Queue the given-up jobs again (of one queue, or all), with their
+    /// attempts and age counted afresh.
+    Retry {
+        /// Only this queue (`mail`, `mail-holder`, `batch`, `webhook`).
+        #[arg(long)]
+        queue: Option<String>,
+    },
+}
+
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve Laurel over HTTP (the default). Applies pending migrations first.
@@ -47,6 +62,16 @@ pub enum Command {
         #[arg(long, default_value_t = 500)]
         min_free_mb: u64,
     },
+    /// The background job queue: list the jobs given up for good, or
+    /// queue them again once what made them fail is fixed.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsCommand,
+    },
+    /// Every server function this build answers, one `METHOD /api/…` line
+    /// each (the access test checks each against its table).
+    #[command(hide = true)]
+    ServerFns,
     /// Billing by hand: run it now, record a bank transfer, credit an invoice.
     Billing {
         #[command(subcommand)]

@@ -274,7 +274,7 @@ pub async fn run(
         .ensure_holder_account(
             HOLDER,
             "Demo Holder",
-            &laurel_service::accounts::hash_password(&password)?,
+            &laurel_service::accounts::hash_password(&password).await?,
         )
         .await?;
     ctx.store

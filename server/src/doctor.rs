@@ -206,17 +206,38 @@ pub async fn run(config: &Config, send_test_mail: Option<&str>, min_free_mb: u64
             ),
         },
     }
+    // The outbox: mail given up, or failing for a while, shows here before
+    // anyone misses a message.
+    if let Some(store) = &store {
+        outbox(&mut r, store).await;
+    }
     if let (Some(to), Some(store)) = (send_test_mail, &store) {
         match laurel::Email::parse(to) {
             Ok(to) => {
-                match mail::enqueue_mail(store, &mail::test_mail(&to, config.public_url.as_str()))
+                // Queued mail is sealed under the master key `serve` uses.
+                match master_key(config) {
+                    Ok(Some(master)) => match mail::enqueue_mail(
+                        store,
+                        &master,
+                        &mail::test_mail(&to, config.public_url.as_str()),
+                    )
                     .await
-                {
-                    Ok(id) => r.ok(
+                    {
+                        Ok(id) => r.ok(
+                            "test mail",
+                            &format!(
+                                "queued as job {id} to {to}; a running `laurel serve` sends it"
+                            ),
+                        ),
+                        Err(e) => {
+                            r.fail("test mail", &format!("{e}."), "apply the migrations first.")
+                        }
+                    },
+                    _ => r.fail(
                         "test mail",
-                        &format!("queued as job {id} to {to}; a running `laurel serve` sends it"),
+                        "not queued: there is no master key to seal it with.",
+                        "set LAUREL_MASTER_KEY, or start `laurel serve` once to make the key file.",
                     ),
-                    Err(e) => r.fail("test mail", &format!("{e}."), "apply the migrations first."),
                 }
             }
             Err(e) => r.fail("test mail", &e.to_string(), "give a valid address."),
@@ -229,5 +250,58 @@ pub async fn run(config: &Config, send_test_mail: Option<&str>, min_free_mb: u64
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The outbox check: fails when mail was given up (retried for
+/// `MAIL_RETRY_FOR` in vain) or has been failing for over 15 minutes.
+async fn outbox(r: &mut Report, store: &laurel_store::Store) {
+    let (failed, failing) = match (store.failed_jobs().await, store.failing_mail().await) {
+        (Ok(failed), Ok(failing)) => (failed, failing),
+        (Err(e), _) | (_, Err(e)) => {
+            r.fail(
+                "outbox",
+                &format!("cannot read the job queue: {e}."),
+                "apply the migrations first.",
+            );
+            return;
+        }
+    };
+    let given_up: Vec<_> = failed
+        .iter()
+        .filter(|(queue, ..)| {
+            queue == laurel_store::MAIL_QUEUE || queue == laurel_store::HOLDER_MAIL_QUEUE
+        })
+        .collect();
+    if !given_up.is_empty() {
+        let count: i64 = given_up.iter().map(|(_, n, _)| n).sum();
+        let error = given_up
+            .iter()
+            .find_map(|(_, _, e)| e.as_deref())
+            .unwrap_or("no error recorded");
+        r.fail(
+            "outbox",
+            &format!("{count} mail(s) were given up after {} h of retries (last error: {error}).", laurel_store::MAIL_RETRY_FOR.num_hours()),
+            "fix the mail settings, then run `laurel jobs retry --queue mail` (and `--queue mail-holder`).",
+        );
+        return;
+    }
+    let (count, since, error) = failing;
+    let waiting = since.map(|t| chrono::Utc::now() - t);
+    match waiting {
+        Some(w) if w > chrono::Duration::minutes(15) => r.fail(
+            "outbox",
+            &format!(
+                "{count} mail(s) failing for {} min (last error: {}); they are retried for {} h.",
+                w.num_minutes(),
+                error.as_deref().unwrap_or("none recorded"),
+                laurel_store::MAIL_RETRY_FOR.num_hours()
+            ),
+            "check LAUREL_SMTP_URL and that the SMTP server answers.",
+        ),
+        _ => r.ok(
+            "outbox",
+            &format!("no mail given up; {count} being retried"),
+        ),
     }
 }

@@ -9,6 +9,7 @@ mod demo;
 mod dev_mail;
 mod doctor;
 mod metrics;
+mod queries;
 mod remote;
 mod routes;
 mod security;
@@ -27,12 +28,19 @@ use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
 use crate::config::{Cli, Command, Config};
+
 use crate::security::SecurityConfig;
 use crate::state::AppState;
 
 /// Why Laurel could not start or finish a command. Each is one sentence.
 #[derive(Debug, thiserror::Error)]
 enum StartupError {
+    #[error("LAUREL_BASE_DOMAIN={base} contains the main host {host}: the organisation “{label}” would be served at Laurel's own address. Use the main host itself as the base domain, or a domain the main host is not under.")]
+    BaseDomainHoldsMainHost {
+        base: String,
+        host: String,
+        label: String,
+    },
     #[error("LAUREL_DATA_DIR={path} is not a directory.")]
     DataDirNotDirectory { path: String },
     #[error("LAUREL_DATA_DIR={path} is not writable: {reason}.")]
@@ -99,6 +107,16 @@ fn run_command(cli: Cli) -> ExitCode {
         let fetcher = laurel_service::fetch::HttpFetcher::new(cli.config.fetch_allow_private);
         return runtime.block_on(verify(&fetcher, &input, recipient, json));
     }
+    if let Command::ServerFns = command {
+        let mut fns: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, method)| format!("{method} {path}"))
+            .collect();
+        fns.sort();
+        for line in fns {
+            println!("{line}");
+        }
+        return ExitCode::SUCCESS;
+    }
     if let Command::Doctor {
         send_test_mail,
         min_free_mb,
@@ -121,6 +139,7 @@ fn run_command(cli: Cli) -> ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> Result<(), StartupError> {
+    check_base_domain(&config)?;
     ensure_data_dir(&config.data_dir)?;
     match command {
         Command::Migrate => {
@@ -148,6 +167,12 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             store.close().await;
             result.map_err(StartupError::Command)
         }
+        Command::Jobs { action } => {
+            let store = open_store(&config).await?;
+            let result = jobs_command(&store, action).await;
+            store.close().await;
+            result
+        }
         Command::Billing { action } => {
             let store = open_store(&config).await?;
             let ctx = server_context(&config, store.clone())?;
@@ -157,7 +182,9 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         }
         Command::Serve => serve(config).await,
         Command::SendTestMail { to } => send_test_mail(&config, &to).await,
-        Command::Verify { .. } => unreachable!("handled before start-up: it needs no database"),
+        Command::Verify { .. } | Command::ServerFns => {
+            unreachable!("handled before start-up: it needs no database")
+        }
         Command::Doctor { .. } => unreachable!("handled before start-up: it reports, not stops"),
     }
 }
@@ -248,6 +275,55 @@ fn ensure_data_dir(dir: &Path) -> Result<(), StartupError> {
     std::fs::write(&probe, b"ok").map_err(not_writable)?;
     std::fs::remove_file(&probe).map_err(not_writable)?;
     Ok(())
+}
+
+/// `laurel jobs failed` / `laurel jobs retry`.
+async fn jobs_command(
+    store: &Store,
+    action: crate::config::JobsCommand,
+) -> Result<(), StartupError> {
+    match action {
+        crate::config::JobsCommand::Failed => {
+            let failed = store.failed_jobs().await?;
+            for (queue, count, error) in &failed {
+                println!("{queue} {count} {}", error.as_deref().unwrap_or("-"));
+            }
+            if failed.is_empty() {
+                println!("no failed jobs");
+                Ok(())
+            } else {
+                Err(StartupError::Command(format!(
+                    "{} job(s) were given up; `laurel jobs retry` queues them again.",
+                    failed.iter().map(|(_, n, _)| n).sum::<i64>()
+                )))
+            }
+        }
+        crate::config::JobsCommand::Retry { queue } => {
+            let n = store.retry_failed_jobs(queue.as_deref()).await?;
+            println!("{n} job(s) queued again");
+            Ok(())
+        }
+    }
+}
+
+/// Organisations live at `{subdomain}.{LAUREL_BASE_DOMAIN}`: the main host
+/// must not be one of those names, or an organisation could take it.
+fn check_base_domain(config: &Config) -> Result<(), StartupError> {
+    let Some(base) = config.base_domain.as_deref() else {
+        return Ok(());
+    };
+    let host = url::Url::parse(config.public_url.as_str())
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    match host.strip_suffix(base).and_then(|l| l.strip_suffix('.')) {
+        Some(label) if !label.is_empty() => Err(StartupError::BaseDomainHoldsMainHost {
+            base: base.to_owned(),
+            host: host.clone(),
+            label: label.to_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 async fn open_store(config: &Config) -> Result<Store, StartupError> {
@@ -352,7 +428,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         })?;
     let store = open_store(&config).await?;
     let ctx = server_context(&config, store.clone())?;
-    let (handlers, job_worker_config) = job_handlers(&config)?;
+    let (handlers, job_worker_config) = job_handlers(&config, ctx.master_key.clone())?;
     // Webhook deliveries too: a slow receiver (10 s at most a try) must not
     // hold up the mail.
     let webhook_handlers = laurel_service::webhooks::register(ctx.clone(), jobs::Handlers::new());
@@ -435,6 +511,10 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         state_ctx.clone(),
         std::time::Duration::from_secs(config.analytics_interval_seconds),
     ));
+    let maintenance = tokio::spawn(laurel_service::maintenance::run_forever(
+        store.clone(),
+        laurel_service::maintenance::EVERY,
+    ));
     let billing_loop = tokio::spawn(laurel_service::billing::run_forever(
         state_ctx,
         std::time::Duration::from_secs(config.billing_interval_seconds),
@@ -459,6 +539,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     let _ = batch_worker.await;
     let _ = webhook_worker.await;
     billing_loop.abort();
+    maintenance.abort();
     analytics_loop.abort();
     documents_loop.abort();
     // The last visit events, written before the pool closes.
@@ -470,7 +551,10 @@ async fn serve(config: Config) -> Result<(), StartupError> {
 
 /// The background job handlers (the mail outbox) and how the worker runs,
 /// from the mail and job settings.
-fn job_handlers(config: &Config) -> Result<(jobs::Handlers, jobs::WorkerConfig), StartupError> {
+fn job_handlers(
+    config: &Config,
+    master_key: Arc<MasterKey>,
+) -> Result<(jobs::Handlers, jobs::WorkerConfig), StartupError> {
     let transport =
         mail::MailTransport::from_settings(config.smtp_url.as_deref(), &config.data_dir)
             .map_err(StartupError::Mail)?;
@@ -480,7 +564,12 @@ fn job_handlers(config: &Config) -> Result<(jobs::Handlers, jobs::WorkerConfig),
         from = %from,
         "outgoing mail"
     );
-    let handlers = Arc::new(mail::Mailer { transport, from }).register(jobs::Handlers::new());
+    let handlers = Arc::new(mail::Mailer {
+        transport,
+        from,
+        master_key,
+    })
+    .register(jobs::Handlers::new());
     let worker = jobs::WorkerConfig {
         backoff_base: std::time::Duration::from_millis(config.job_backoff_base_ms.max(1)),
         ..jobs::WorkerConfig::default()
@@ -497,7 +586,13 @@ async fn send_test_mail(config: &Config, to: &str) -> Result<(), StartupError> {
             .map_err(StartupError::Mail)?;
     mail::parse_from(&config.mail_from).map_err(StartupError::Mail)?;
     let store = open_store(config).await?;
-    let id = mail::enqueue_mail(&store, &mail::test_mail(&to, config.public_url.as_str())).await?;
+    let master = master_key(config)?;
+    let id = mail::enqueue_mail(
+        &store,
+        &master,
+        &mail::test_mail(&to, config.public_url.as_str()),
+    )
+    .await?;
     println!(
         "queued mail job {id} to {to}; a running `laurel serve` sends it by {}",
         transport.describe(config.smtp_url.as_deref())

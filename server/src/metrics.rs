@@ -13,7 +13,9 @@
 //!   `laurel_job_duration_seconds{queue}`;
 //! - `laurel_badges_issued_total{source}` (two signatures each),
 //!   `laurel_batch_rows_pending` (rows of running batches);
-//! - `laurel_db_pool_connections`, `laurel_db_pool_idle`.
+//! - `laurel_db_pool_connections`, `laurel_db_pool_idle`;
+//! - `laurel_db_queries_per_request{route}` (a summary: the SQL statements
+//!   each request ran, `queries.rs`).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -67,6 +69,7 @@ pub async fn track(request: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
+    tracing::Span::current().record(crate::queries::ROUTE_FIELD, route.as_str());
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!("laurel_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)

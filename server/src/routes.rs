@@ -28,6 +28,7 @@ use crate::state::AppState;
 const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState, security: SecurityConfig) -> Router {
+    crate::queries::init_executor();
     let hosts = state.ctx.base_domain.clone().map(|domain| OrgHosts {
         domain,
         public_url: state.ctx.public_url.clone(),
@@ -206,6 +207,8 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
                             method = %request.method(),
                             path = %request.uri().path(),
                             request_id = %id,
+                            // Filled in by `metrics::track` (`queries.rs`).
+                            route = tracing::field::Empty,
                         )
                     }),
                 )

@@ -27,8 +27,15 @@ pub async fn headers(
 ) -> Response {
     let nonce = Nonce::new();
     request.extensions_mut().insert(nonce.clone());
+    let private = is_private_path(request.uri().path());
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    // Pages and answers for one signed-in person (and the sign-in, reset and
+    // invitation pages, which carry tokens in their URLs) stay out of every
+    // cache, the browser's back-forward one included.
+    if private && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     // `img-src blob:`: the designer previews a chosen image from an object
     // URL before upload. Only the page's own (nonce-checked) scripts can make
     // blob URLs, so this lets in nothing from elsewhere.
@@ -48,8 +55,12 @@ pub async fn headers(
          style-src 'self'; img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'{stripe_connect}; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'{stripe_frame}"
     );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, value);
+    // A handler's own policy stands (an SVG image's `sandbox`, stricter than
+    // the pages'): the site-wide one only fills in where there is none.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(value) = HeaderValue::from_str(&csp) {
+            h.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -77,6 +88,31 @@ pub async fn headers(
     response
 }
 
+/// Paths whose answers are someone's own (or carry a one-time token):
+/// the portal, the wallet, account and security pages, sign-in, sign-up,
+/// activation, invitations, claims, password reset, and every server
+/// function (`/api/…`, except the public REST API's documents, which set
+/// their own caching).
+fn is_private_path(path: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "/portal",
+        "/wallet",
+        "/account",
+        "/login",
+        "/signup",
+        "/activate",
+        "/join",
+        "/invite",
+        "/claim",
+        "/password",
+        "/api/",
+    ];
+    PREFIXES.iter().any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| p.ends_with('/') || rest.is_empty() || rest.starts_with('/'))
+    }) && !path.starts_with("/api/v1/")
+}
+
 /// Refuses state-changing requests from other sites (CSRF): a POST, PUT,
 /// PATCH or DELETE must come from Laurel's own origin, shown by `Origin`
 /// (every current browser sends it on such requests) or, failing that,
@@ -98,8 +134,14 @@ pub async fn same_origin(
     }
     // Computed before any await: the request body is not `Sync`, so no
     // borrow of the request may live across one.
-    let origin = origin_of(request.headers(), header::ORIGIN)
-        .or_else(|| origin_of(request.headers(), header::REFERER));
+    // A present `Origin` decides alone: `Origin: null` (a sandboxed frame,
+    // a data: URL, a redirect from elsewhere) is refused even when the
+    // `Referer` names Laurel. Only without it is `Referer` asked.
+    let origin = if request.headers().contains_key(header::ORIGIN) {
+        origin_of(request.headers(), header::ORIGIN)
+    } else {
+        origin_of(request.headers(), header::REFERER)
+    };
     match origin {
         Some(o) if o == *allowed => next.run(request).await,
         other => {

@@ -11,6 +11,7 @@
 //!   `OTEL_EXPORTER_OTLP_TIMEOUT`, `OTEL_SERVICE_NAME` (default `laurel`),
 //!   `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_BSP_*`. Unset, no exporter exists and
 //!   nothing is sent anywhere.
+//! - Every request's SQL statements are counted (`queries.rs`).
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::{Protocol, WithExportConfig};
@@ -71,6 +72,7 @@ pub fn init(format: LogFormat) -> Telemetry {
     tracing_subscriber::registry()
         .with(logs)
         .with(traces)
+        .with(crate::queries::QueryTally.with_filter(crate::queries::QueryTally::filter()))
         .init();
     if let Some(problem) = problem {
         // Traces are an aid, not a duty: a bad endpoint is reported and the

@@ -147,8 +147,19 @@ fn serve_with(dir: &Path, database_url: Option<&str>, port: u16, env: &[(&str, &
 
 /// `laurel send-test-mail TO`; returns the id of the queued job.
 fn send_test_mail(dir: &Path, database_url: Option<&str>, to: &str) -> i64 {
+    send_test_mail_with(dir, database_url, to, &[])
+}
+
+/// [`send_test_mail`] with more settings.
+fn send_test_mail_with(
+    dir: &Path,
+    database_url: Option<&str>,
+    to: &str,
+    settings: &[(&str, &str)],
+) -> i64 {
     let mut cmd = laurel(dir);
     cmd.args(["send-test-mail", to])
+        .envs(settings.iter().copied())
         .env_remove("LAUREL_SMTP_URL");
     if let Some(url) = database_url {
         cmd.env("DATABASE_URL", url);
@@ -295,13 +306,20 @@ fn two_instances_on_one_postgres_send_each_mail_once() {
     let smtp_dir = temp_dir("mail-pg");
     let smtp = SmtpServer::start(smtp_port, &smtp_dir.join("received.jsonl"));
     let smtp_url = format!("smtp://127.0.0.1:{smtp_port}?tls=none");
-    let settings = [("LAUREL_SMTP_URL", smtp_url.as_str()), FROM];
+    // Instances sharing a database share the master key (queued mail is
+    // sealed under it).
+    let master_key = "5a".repeat(32);
+    let settings = [
+        ("LAUREL_SMTP_URL", smtp_url.as_str()),
+        FROM,
+        ("LAUREL_MASTER_KEY", master_key.as_str()),
+    ];
     let (dir_a, dir_b) = (temp_dir("mail-pg-a"), temp_dir("mail-pg-b"));
     // Queued before either instance runs, so both race for the same jobs.
     let recipients: Vec<String> = (0..12).map(|n| format!("r{n}@example.org")).collect();
     let ids: Vec<i64> = recipients
         .iter()
-        .map(|to| send_test_mail(&dir_a, Some(&db.url), to))
+        .map(|to| send_test_mail_with(&dir_a, Some(&db.url), to, &settings))
         .collect();
     let a = serve_with(&dir_a, Some(&db.url), free_port(), &settings);
     let b = serve_with(&dir_b, Some(&db.url), free_port(), &settings);

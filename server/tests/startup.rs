@@ -222,6 +222,39 @@ fn bad_public_url_and_bind_address_are_refused() {
 }
 
 #[test]
+fn a_base_domain_holding_the_main_host_is_refused() {
+    let run = |public_url: &str, base: &str| {
+        laurel(&temp_dir("basedomain"))
+            .arg("migrate")
+            .env("LAUREL_PUBLIC_URL", public_url)
+            .env("LAUREL_BASE_DOMAIN", base)
+            .output()
+            .unwrap()
+    };
+    assert_one_sentence(
+        run("https://www.example.org", "example.org"),
+        "LAUREL_BASE_DOMAIN=example.org contains the main host www.example.org: the organisation “www”",
+    );
+    assert_one_sentence(
+        run("https://a.b.example.org", "Example.org"),
+        "contains the main host a.b.example.org",
+    );
+    // The main host as the base, or beside it: fine.
+    for (url, base) in [
+        ("https://badges.example.org", "badges.example.org"),
+        ("https://laurel.example.org", "badges.example.org"),
+        ("https://notexample.org", "example.org"),
+    ] {
+        let out = run(url, base);
+        assert!(
+            out.status.success(),
+            "{url} {base}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn a_document_cache_poll_out_of_range_is_refused_naming_the_setting() {
     for bad in ["0", "49", "60001", "soon"] {
         let out = laurel(&temp_dir("poll"))
@@ -393,6 +426,41 @@ fn serves_health_pages_and_headers(database_url: Option<&str>) {
     // Stripe is not configured: the CSP lets none of it in.
     assert!(!csp.contains("stripe"), "{csp}");
 
+    // Someone's own pages, and those with tokens in their links, are never
+    // cached; public pages may be.
+    for path in [
+        "/login",
+        "/portal",
+        "/wallet",
+        "/password/reset?token=x",
+        "/account/security",
+    ] {
+        let res = http.get(format!("{}{path}", server.base)).call().unwrap();
+        assert_eq!(header(&res, "cache-control"), "no-store", "{path}");
+    }
+    assert!(home.headers().get("cache-control").is_none());
+
+    // CSRF: a present Origin decides alone. `Origin: null` is refused even
+    // with Laurel's own page as the Referer; without Origin, the Referer
+    // decides; with neither, refused.
+    let own_page = format!("{}/login", server.base);
+    let logout = |origin: Option<&str>, referer: Option<&str>| {
+        let mut req = http.post(format!("{}/api/account/logout", server.base));
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        if let Some(r) = referer {
+            req = req.header("referer", r);
+        }
+        req.send_empty().unwrap().status().as_u16()
+    };
+    assert_eq!(logout(Some("null"), Some(&own_page)), 403);
+    assert_eq!(logout(Some("https://evil.example"), Some(&own_page)), 403);
+    assert_eq!(logout(None, Some("https://evil.example/x")), 403);
+    assert_eq!(logout(None, None), 403);
+    assert_ne!(logout(Some(&server.base), None), 403);
+    assert_ne!(logout(None, Some(&own_page)), 403);
+
     // Compressed only for a client that accepts it.
     let mut gzipped = http
         .get(format!("{}/", server.base))
@@ -504,6 +572,7 @@ fn doctor_names_each_broken_setting() {
         "migrations",
         "master key",
         "mail",
+        "outbox",
     ] {
         assert!(
             text.lines()
@@ -563,6 +632,89 @@ fn doctor_names_each_broken_setting() {
         doctor(&mut laurel(&dir)),
         "master key",
         "no master key, but the database holds",
+    );
+}
+
+/// Mail given up (after its 48 hours of retries) or failing for a while
+/// makes `laurel doctor` fail naming the outbox; `laurel jobs failed` lists
+/// it (exit 1) and `laurel jobs retry` queues it again.
+#[test]
+fn given_up_mail_is_reported_and_retried_from_the_command_line() {
+    let dir = temp_dir("outbox");
+    assert!(laurel(&dir).arg("demo").output().unwrap().status.success());
+    let url = format!("sqlite://{}", dir.join("laurel.db").display());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sql = |statement: String| {
+        runtime.block_on(async {
+            let store = laurel_store::Store::connect(&url).await.unwrap();
+            laurel_store::testing::execute(&store, &statement).await;
+            store.close().await;
+        })
+    };
+    let run = |args: &[&str]| {
+        let out = laurel(&dir).args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let doctor_outbox = || {
+        let (code, text, _) = run(&["doctor"]);
+        let line = text
+            .lines()
+            .find(|l| l.contains(" outbox:"))
+            .unwrap_or_else(|| panic!("no outbox line:\n{text}"))
+            .to_owned();
+        (code, line)
+    };
+    let (code, line) = doctor_outbox();
+    assert!(line.starts_with("ok   outbox:"), "{line}");
+    assert_eq!(code, Some(0));
+    let now = chrono::Utc::now();
+    let at = |minutes: i64| {
+        (now - chrono::Duration::minutes(minutes))
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
+    };
+    sql(format!(
+        "INSERT INTO jobs (queue, payload, run_at, created_at, max_attempts, attempts, failed_at, last_error) \
+         VALUES ('mail', '{{}}', '{0}', '{1}', 100000, 60, '{0}', 'SMTP: 554 relay refused')",
+        at(0),
+        at(60 * 49)
+    ));
+    let (code, line) = doctor_outbox();
+    assert_eq!(code, Some(1));
+    assert!(
+        line.starts_with("FAIL outbox: 1 mail(s) were given up after 48 h of retries (last error: SMTP: 554 relay refused)")
+            && line.contains("laurel jobs retry --queue mail"),
+        "{line}"
+    );
+    let (code, out, err) = run(&["jobs", "failed"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(out, "mail 1 SMTP: 554 relay refused\n");
+    assert!(err.contains("1 job(s) were given up"), "{err}");
+    let (code, out, _) = run(&["jobs", "retry", "--queue", "webhook"]);
+    assert_eq!((code, out.as_str()), (Some(0), "0 job(s) queued again\n"));
+    let (code, out, _) = run(&["jobs", "retry", "--queue", "mail"]);
+    assert_eq!((code, out.as_str()), (Some(0), "1 job(s) queued again\n"));
+    let (code, out, _) = run(&["jobs", "failed"]);
+    assert_eq!((code, out.as_str()), (Some(0), "no failed jobs\n"));
+    // Retried, it fails again: failing for 20 minutes is reported too.
+    sql(format!(
+        "UPDATE jobs SET last_error = 'SMTP: connection refused', created_at = '{}' \
+         WHERE queue = 'mail' AND payload = '{{}}'",
+        at(20)
+    ));
+    let (code, line) = doctor_outbox();
+    assert_eq!(code, Some(1));
+    assert!(
+        line.starts_with(
+            "FAIL outbox: 1 mail(s) failing for 20 min (last error: SMTP: connection refused)"
+        ),
+        "{line}"
     );
 }
 

@@ -114,6 +114,27 @@ fn verifies_laurels_own_badges_over_http() {
     let svg = dir.join("baked.svg");
     download(&urls["baked-svg"], &svg);
     assert_valid(svg.to_str().unwrap(), "2.0");
+    // An SVG keeps its own sandboxed policy, not the pages' one (which would
+    // let an SVG opened directly run scripts of this origin); pages keep
+    // theirs.
+    let csp = |url: &str| {
+        let res = agent().get(url).call().unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+        res.headers()
+            .get_all("content-security-policy")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        csp(&urls["baked-svg"]),
+        ["default-src 'none'; style-src 'unsafe-inline'; sandbox"]
+    );
+    let page = csp(&urls["verify-page"]);
+    assert!(
+        page.len() == 1 && page[0].contains("script-src 'self' 'nonce-"),
+        "{page:?}"
+    );
 
     assert_invalid(&urls["assertion-revoked"], true, "Issued in error.");
     assert_invalid(&urls["assertion-revoked-signed"], true, "Issued in error.");

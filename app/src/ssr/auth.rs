@@ -4,7 +4,7 @@
 
 use chrono::{Duration, Utc};
 use cookie::{Cookie, SameSite};
-use laurel_service::accounts::{token_hash, SESSION_IDLE};
+use laurel_service::accounts::{slid_expiry, token_hash, SESSION_IDLE};
 use laurel_service::mfa::CHALLENGE_TTL;
 use laurel_store::SessionUser;
 use leptos::prelude::*;
@@ -25,14 +25,23 @@ fn request() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
 }
 
-/// Sets the session cookie: HttpOnly, SameSite=Lax, Secure on https.
+/// Sets the session cookie of a new session: HttpOnly, SameSite=Lax, Secure
+/// on https.
 pub fn set_session_cookie(token: &str, secure: bool) {
+    set_session_cookie_for(token, secure, SESSION_IDLE);
+}
+
+/// The session cookie, kept by the browser for `lifetime` (the session's
+/// own expiry, which slides as it is used).
+fn set_session_cookie_for(token: &str, secure: bool, lifetime: Duration) {
     let cookie = Cookie::build((SESSION_COOKIE, token.to_owned()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(secure)
-        .max_age(cookie::time::Duration::seconds(SESSION_IDLE.num_seconds()))
+        .max_age(cookie::time::Duration::seconds(
+            lifetime.num_seconds().max(0),
+        ))
         .build();
     if let (Some(res), Ok(value)) = (response(), http::HeaderValue::from_str(&cookie.to_string())) {
         res.append_header(http::header::SET_COOKIE, value);
@@ -64,29 +73,45 @@ pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
 }
 
 /// The client's address: the peer, or — when the server is told to trust
-/// its proxy — the last `X-Forwarded-For` hop the proxy added.
+/// its proxy — the hop that proxy added (`laurel_service::net::client_addr`).
 pub fn client_ip() -> String {
     let Some(parts) = request() else {
         return String::new();
     };
     let trust_proxy = use_context::<super::ServerContext>().is_some_and(|c| c.trust_forwarded_for);
-    if trust_proxy {
-        if let Some(ip) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            return ip.to_owned();
-        }
-    }
-    parts
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0.ip());
+    let forwarded_for = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    laurel_service::net::client_addr(forwarded_for, peer, trust_proxy)
+        .map(|ip| ip.to_string())
         .unwrap_or_default()
+}
+
+/// What per-address rate limits count this client under (its IPv6 /64,
+/// `laurel_service::net::rate_key`).
+pub fn client_net() -> String {
+    laurel_service::net::rate_key(&client_ip())
+}
+
+/// Counts this request against the per-address limit `what` (`limit`
+/// attempts per `window_secs`, by [`client_net`]): every per-address limit
+/// of a server function goes through here.
+pub async fn limit_address(what: &str, limit: i64, window_secs: i64) -> Result<(), AppError> {
+    let ctx = super::context()?;
+    laurel_service::accounts::rate_limit(
+        &ctx.store,
+        &format!("{what}:ip:{}", client_net()),
+        limit,
+        window_secs,
+    )
+    .await
+    .map_err(Into::into)
 }
 
 /// What analytics may know of this request's visitor (held in memory only:
@@ -135,11 +160,13 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let Some(user) = ctx.store.session_user(&hash).await? else {
         return Ok(None);
     };
-    // Slide the expiry at most once a minute, not on every request.
-    if Utc::now() - user.last_seen_at > Duration::minutes(1) {
-        ctx.store
-            .touch_session(&hash, Utc::now() + SESSION_IDLE)
-            .await?;
+    // Slide the expiry at most once a minute, not on every request — never
+    // past the session's absolute lifetime — and the cookie's with it.
+    let now = Utc::now();
+    if now - user.last_seen_at > Duration::minutes(1) {
+        let expires = slid_expiry(user.created_at, now);
+        ctx.store.touch_session(&hash, expires).await?;
+        set_session_cookie_for(&token, ctx.https(), expires - now);
     }
     Ok(Some(user))
 }

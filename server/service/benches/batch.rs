@@ -44,20 +44,11 @@ fn csv(n: usize) -> String {
 }
 
 async fn batch_run(store: &Store, label: &str, n: usize) -> (i64, i64) {
-    let ctx = ServerContext {
-        store: store.clone(),
-        public_url: Arc::from("https://badges.example.org"),
-        master_key: Arc::new(MasterKey::generate()),
-        trust_forwarded_for: false,
-        base_domain: None,
-        fetcher: laurel_service::fetch::HttpFetcher::new(false),
-        api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
-        billing: Default::default(),
-        clock: laurel_service::Clock::system(),
-        events: laurel_service::analytics::EventSink::new(store.clone()),
-        analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
-        documents: laurel_service::hosted::DocumentCache::new(),
-    };
+    let ctx = ServerContext::new(
+        store.clone(),
+        "https://badges.example.org",
+        Arc::new(MasterKey::generate()),
+    );
     let org = store
         .ensure_organisation(&Subdomain::parse("bench").unwrap(), "Bench Ltd")
         .await

@@ -11,6 +11,10 @@ use laurel_store::Store;
 
 use crate::ServiceError;
 
+/// The longest a session lives, however much it is used: then its user
+/// signs in again.
+pub const SESSION_MAX: Duration = Duration::days(30);
+
 /// How long a session lives without use (sliding).
 pub const SESSION_IDLE: Duration = Duration::days(14);
 /// How long an emailed sign-up link stays valid.
@@ -18,9 +22,55 @@ pub const SIGNUP_LINK_TTL: Duration = Duration::hours(24);
 /// Shortest password accepted, whatever its score.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// Password work at once in this process: argon2id takes about 19 MiB and
+/// tens of milliseconds of a core per hash, so it runs on Tokio's blocking
+/// threads — never on the async workers that answer every other request,
+/// `/readyz` included — and at most one per core at a time. A flood of
+/// sign-ins (unknown emails from rotating addresses, say) queues here
+/// instead of stalling the server.
+fn password_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(password_slot_count()))
+}
+
+/// One slot per core.
+fn password_slot_count() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// How long a password check waits for a slot before it is refused as busy.
+pub const PASSWORD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `work` on a blocking thread once a password slot is free.
+async fn password_work<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ServiceError> {
+    let permit = tokio::time::timeout(PASSWORD_WAIT, password_slots().acquire())
+        .await
+        .map_err(|_| {
+            tracing::warn!("password checks are queued past their wait: refusing");
+            ServiceError::TooMany(
+                "Laurel is busy checking passwords. Try again in a minute.".into(),
+            )
+        })?
+        .map_err(|_| ServiceError::Internal)?;
+    let result = tokio::task::spawn_blocking(work).await;
+    drop(permit);
+    result.map_err(|e| {
+        tracing::error!(error = %e, "password work failed");
+        ServiceError::Internal
+    })
+}
+
 /// An argon2id hash (PHC string) of `password`, with the crate's defaults
-/// (OWASP's recommended m = 19 MiB, t = 2, p = 1) and a random salt.
-pub fn hash_password(password: &str) -> Result<String, ServiceError> {
+/// (OWASP's recommended m = 19 MiB, t = 2, p = 1) and a random salt. Off
+/// the async workers (see [`password_slots`]).
+pub async fn hash_password(password: &str) -> Result<String, ServiceError> {
+    let password = password.to_owned();
+    password_work(move || hash_now(&password)).await?
+}
+
+fn hash_now(password: &str) -> Result<String, ServiceError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
@@ -30,19 +80,34 @@ pub fn hash_password(password: &str) -> Result<String, ServiceError> {
         })
 }
 
-pub fn verify_password(hash: &str, password: &str) -> bool {
+/// Whether `password` matches `hash`. With no hash (no such account) it
+/// checks against a decoy and says no, so a wrong email takes as long as a
+/// wrong password (no account enumeration by timing). Off the async
+/// workers (see [`password_slots`]).
+pub async fn verify_password(hash: Option<&str>, password: &str) -> Result<bool, ServiceError> {
+    let hash = hash.map(str::to_owned);
+    let password = password.to_owned();
+    password_work(move || match hash {
+        Some(hash) => verify_now(&hash, &password),
+        None => {
+            verify_now(dummy_hash(), &password);
+            false
+        }
+    })
+    .await
+}
+
+fn verify_now(hash: &str, password: &str) -> bool {
     Argon2::default()
         .verify_password(password.as_bytes(), hash)
         .is_ok()
 }
 
-/// A hash to verify against when the account does not exist, so a wrong
-/// email takes as long as a wrong password (no account enumeration by timing).
-pub fn dummy_hash() -> &'static str {
+/// The decoy hash [`verify_password`] checks against when there is no
+/// account.
+fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        hash_password("not a real password, only a timing decoy").unwrap_or_default()
-    })
+    DUMMY.get_or_init(|| hash_now("not a real password, only a timing decoy").unwrap_or_default())
 }
 
 /// Refuses passwords that are short or easy to guess (zxcvbn score < 3),
@@ -83,7 +148,7 @@ pub fn check_password_strength(password: &str, user_inputs: &[&str]) -> Result<(
 /// enough (see [`check_password_strength`]), then hashed. Every form that
 /// sets a password (activation, holder sign-up, invitation, reset) goes
 /// through here.
-pub fn choose_password(
+pub async fn choose_password(
     password: &str,
     password_confirm: &str,
     user_inputs: &[&str],
@@ -94,7 +159,7 @@ pub fn choose_password(
         ));
     }
     check_password_strength(password, user_inputs)?;
-    hash_password(password)
+    hash_password(password).await
 }
 
 /// A new random token (256 bits, base64url) and the hash that is stored.
@@ -134,17 +199,74 @@ pub fn session_expiry() -> DateTime<Utc> {
     Utc::now() + SESSION_IDLE
 }
 
+/// A used session's new expiry: [`SESSION_IDLE`] from `now`, but never past
+/// [`SESSION_MAX`] from its start.
+pub fn slid_expiry(created_at: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    (now + SESSION_IDLE).min(created_at + SESSION_MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn passwords_hash_and_verify() {
-        let h = hash_password("correct horse battery staple").unwrap();
+    #[tokio::test]
+    async fn passwords_hash_and_verify() {
+        let h = hash_password("correct horse battery staple").await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password(&h, "correct horse battery staple"));
-        assert!(!verify_password(&h, "correct horse battery stapler"));
-        assert!(!verify_password("not a hash", "x"));
+        let check = |hash, password| verify_password(hash, password);
+        assert!(check(Some(&h), "correct horse battery staple")
+            .await
+            .unwrap());
+        assert!(!check(Some(&h), "correct horse battery stapler")
+            .await
+            .unwrap());
+        assert!(!check(Some("not a hash"), "x").await.unwrap());
+        assert!(!check(None, "correct horse battery staple").await.unwrap());
+    }
+
+    /// `#[tokio::test]` runs one worker thread: a task spawned beside a
+    /// password check runs before the check ends only if argon2 is not
+    /// holding that thread.
+    #[tokio::test]
+    async fn password_work_leaves_the_async_worker_free() {
+        let h = hash_password("correct horse battery staple").await.unwrap();
+        for no_account in [false, true] {
+            let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = ran.clone();
+            tokio::spawn(async move { flag.store(true, std::sync::atomic::Ordering::SeqCst) });
+            let hash = (!no_account).then_some(h.as_str());
+            verify_password(hash, "wrong password").await.unwrap();
+            assert!(
+                ran.load(std::sync::atomic::Ordering::SeqCst),
+                "the other task ran during the check (no account: {no_account})"
+            );
+        }
+    }
+
+    /// With every slot taken, a check waits [`PASSWORD_WAIT`], then is
+    /// refused as busy (429) rather than queued without end.
+    #[tokio::test(start_paused = true)]
+    async fn password_checks_past_the_cap_are_refused_as_busy() {
+        let all = u32::try_from(password_slot_count()).unwrap();
+        let held = password_slots().acquire_many(all).await.unwrap();
+        let started = tokio::time::Instant::now();
+        let err = verify_password(None, "x").await.unwrap_err();
+        assert!(matches!(err, ServiceError::TooMany(_)), "{err:?}");
+        assert!(started.elapsed() >= PASSWORD_WAIT);
+        drop(held);
+        assert!(!verify_password(None, "x").await.unwrap());
+    }
+
+    #[test]
+    fn sessions_slide_up_to_their_absolute_lifetime() {
+        let start = Utc::now();
+        assert_eq!(slid_expiry(start, start), start + SESSION_IDLE);
+        let later = start + Duration::days(20);
+        assert_eq!(slid_expiry(start, later), start + SESSION_MAX);
+        assert_eq!(
+            slid_expiry(start, start + Duration::days(40)),
+            start + SESSION_MAX
+        );
     }
 
     #[test]

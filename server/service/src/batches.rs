@@ -153,6 +153,34 @@ pub async fn create_batch(
         .await?)
 }
 
+/// Marks stopped each running batch whose job gave up (or vanished), with
+/// the job's last error, so its page says so and offers to resume it
+/// rather than showing "running" forever. Returns how many it marked.
+pub async fn sweep(store: &Store) -> Result<usize, ServiceError> {
+    let stalled = store.stall_orphaned_batches().await?;
+    for (batch, organisation, reason) in &stalled {
+        metrics::counter!("laurel_batches_stalled_total").increment(1);
+        tracing::error!(batch, organisation, %reason, "a batch stopped: its job gave up");
+    }
+    Ok(stalled.len())
+}
+
+/// Resumes a stopped batch (its page's "Resume"): a new job picks up the
+/// rows still pending.
+pub async fn resume(
+    store: &Store,
+    organisation_id: i64,
+    batch_id: i64,
+) -> Result<(), ServiceError> {
+    if store.resume_batch(organisation_id, batch_id).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict(
+            "This batch is not stopped: there is nothing to resume.".into(),
+        ))
+    }
+}
+
 /// Registers the batch handler (with its short lease) on `handlers`.
 pub fn register(ctx: ServerContext, handlers: Handlers) -> Handlers {
     handlers.on_with_lease(BATCH_QUEUE, LEASE, move |payload| {
@@ -277,13 +305,7 @@ pub async fn run_batch(
             }
         }
         if started.elapsed() >= budget {
-            store
-                .enqueue(
-                    BATCH_QUEUE,
-                    &serde_json::json!({ "batch_id": batch_id }),
-                    Utc::now(),
-                )
-                .await?;
+            store.queue_batch_job(batch_id).await?;
             return Ok(false);
         }
     }

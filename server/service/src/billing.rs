@@ -846,6 +846,7 @@ async fn draft(
     let bank = ctx.billing.bank_details.clone();
     let card_text = card.map(|c| format!("{} card ending {}", c.brand, c.last4));
     let org_name = org.name.clone();
+    let master = ctx.master_key.clone();
     let mail: laurel_store::InvoiceMail = Box::new(move |invoice: &Invoice| {
         let Some(to) = &to else {
             return serde_json::Value::Null;
@@ -879,15 +880,18 @@ async fn draft(
             html_escape(&how).replace('\n', "<br>"),
             html_escape(&link)
         );
-        mail_job_payload(&OutgoingMail {
-            to: to.clone(),
-            subject: format!(
-                "Invoice {} from Laurel: {amount}",
-                invoice_number(invoice.number)
-            ),
-            text,
-            html,
-        })
+        mail_job_payload(
+            &master,
+            &OutgoingMail {
+                to: to.clone(),
+                subject: format!(
+                    "Invoice {} from Laurel: {amount}",
+                    invoice_number(invoice.number)
+                ),
+                text,
+                html,
+            },
+        )
     });
     Ok(DraftInvoice {
         currency,
@@ -922,16 +926,19 @@ async fn payment_mail(
         .await?
         .ok_or(ServiceError::Internal)?;
     let link = ctx.site().invoice(&org.subdomain, invoice.number);
-    Ok(Some(mail_job_payload(&OutgoingMail {
-        to,
-        subject: format!("{subject}: invoice {}", invoice_number(invoice.number)),
-        text: format!("Hello,\n\n{body}\n\nThe invoice: {link}\n\nLaurel"),
-        html: format!(
-            "<p>Hello,</p><p>{}</p><p><a href=\"{}\">The invoice</a></p><p>Laurel</p>",
-            html_escape(body),
-            html_escape(&link)
-        ),
-    })))
+    Ok(Some(mail_job_payload(
+        &ctx.master_key,
+        &OutgoingMail {
+            to,
+            subject: format!("{subject}: invoice {}", invoice_number(invoice.number)),
+            text: format!("Hello,\n\n{body}\n\nThe invoice: {link}\n\nLaurel"),
+            html: format!(
+                "<p>Hello,</p><p>{}</p><p><a href=\"{}\">The invoice</a></p><p>Laurel</p>",
+                html_escape(body),
+                html_escape(&link)
+            ),
+        },
+    )))
 }
 
 /// Records an open invoice as paid, with its "payment received" mail (the

@@ -31,10 +31,16 @@ pub fn is_public(ip: IpAddr) -> bool {
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
+                || s[..6] == [0; 6] // IPv4-compatible ::a.b.c.d (deprecated; ::/96)
                 || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
                 || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
+                || (s[0] & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated)
                 || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
-                || (s[0] == 0x0064 && s[1] == 0xff9b) // NAT64 (embeds IPv4)
+                || (s[0] == 0x2001 && s[1] == 0x0000) // Teredo 2001::/32 (embeds IPv4)
+                || s[0] == 0x2002 // 6to4 2002::/16 (embeds IPv4)
+                // NAT64, embedding IPv4: 64:ff9b::/96 and the local-use
+                // 64:ff9b:1::/48 (both start 64:ff9b).
+                || (s[0] == 0x0064 && s[1] == 0xff9b)
                 || v6 == Ipv6Addr::UNSPECIFIED)
         }
     }
@@ -323,6 +329,17 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "::",
+            // Addresses that embed (or once embedded) an IPv4 one, and the
+            // old site-local range.
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::",
+            "64:ff9b::7f00:1",
+            "64:ff9b:1::a00:1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "fec0::1",
+            "feff::1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip} must be refused");
         }

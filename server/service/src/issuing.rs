@@ -23,16 +23,40 @@ pub async fn active_key(
     master: &MasterKey,
     organisation_id: i64,
 ) -> Result<(IssuerKeyRow, SigningKey), ServiceError> {
-    if let Some(row) = store
+    if let Some(found) = current_key(store, master, organisation_id).await? {
+        return Ok(found);
+    }
+    let new = NewKey::generate(master)?;
+    match store
+        .add_active_issuer_key(organisation_id, &new.kid, &new.public_pem, &new.sealed)
+        .await
+    {
+        Ok(row) => Ok((row, new.key)),
+        // Another request made the first key at the same moment: the unique
+        // index on the active key (one per organisation) kept theirs; use it.
+        Err(e) if e.is_conflict() => current_key(store, master, organisation_id)
+            .await?
+            .ok_or(ServiceError::Internal),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The organisation's active key, opened, if it has one.
+async fn current_key(
+    store: &Store,
+    master: &MasterKey,
+    organisation_id: i64,
+) -> Result<Option<(IssuerKeyRow, SigningKey)>, ServiceError> {
+    let Some(row) = store
         .issuer_keys(organisation_id)
         .await?
         .into_iter()
         .find(|k| k.retired_at.is_none())
-    {
-        let key = open_key(master, &row)?;
-        return Ok((row, key));
-    }
-    rotate_key(store, master, organisation_id).await
+    else {
+        return Ok(None);
+    };
+    let key = open_key(master, &row)?;
+    Ok(Some((row, key)))
 }
 
 /// Makes a new active key; the old ones stay published (and verifiable).
@@ -41,19 +65,39 @@ pub async fn rotate_key(
     master: &MasterKey,
     organisation_id: i64,
 ) -> Result<(IssuerKeyRow, SigningKey), ServiceError> {
-    let key = SigningKey::generate().map_err(|e| {
-        tracing::error!(error = %e, "key generation failed");
-        ServiceError::Internal
-    })?;
-    let public = key.public_key();
-    // The key ID is the public key's thumbprint: unique, stable, not guessable
-    // as a sequence.
-    let kid = public.thumbprint();
-    let sealed = master.seal(&key.to_pkcs8_der(), &seal_context(&kid));
+    let new = NewKey::generate(master)?;
     let row = store
-        .add_active_issuer_key(organisation_id, &kid, &public.to_pem(), &sealed)
+        .add_active_issuer_key(organisation_id, &new.kid, &new.public_pem, &new.sealed)
         .await?;
-    Ok((row, key))
+    Ok((row, new.key))
+}
+
+/// A fresh signing key with what the store keeps of it.
+struct NewKey {
+    key: SigningKey,
+    kid: String,
+    public_pem: String,
+    sealed: Vec<u8>,
+}
+
+impl NewKey {
+    fn generate(master: &MasterKey) -> Result<Self, ServiceError> {
+        let key = SigningKey::generate().map_err(|e| {
+            tracing::error!(error = %e, "key generation failed");
+            ServiceError::Internal
+        })?;
+        let public = key.public_key();
+        // The key ID is the public key's thumbprint: unique, stable, not
+        // guessable as a sequence.
+        let kid = public.thumbprint();
+        let sealed = master.seal(&key.to_pkcs8_der(), &seal_context(&kid));
+        Ok(Self {
+            public_pem: public.to_pem(),
+            key,
+            kid,
+            sealed,
+        })
+    }
 }
 
 fn seal_context(kid: &str) -> String {
@@ -123,6 +167,8 @@ pub struct Issuer<'a> {
     urls: OrgUrls,
     key_row: IssuerKeyRow,
     key: SigningKey,
+    /// Seals the holder mails (`mail::mail_job_payload`).
+    master: MasterKey,
     clock: crate::Clock,
     /// `billing::may_issue`'s last yes (when, and the trial it counts
     /// against), trusted for [`ALLOWANCE_FOR`]: a batch asks the database
@@ -151,6 +197,7 @@ impl<'a> Issuer<'a> {
             urls,
             key_row,
             key,
+            master: master.clone(),
             clock: crate::Clock::system(),
             allowed: std::sync::Mutex::new(None),
         })
@@ -401,7 +448,7 @@ impl<'a> Issuer<'a> {
             is_individual: award.holder.is_individual,
             idempotency_key,
             claim_hash,
-            mail: mail_job_payload(&mail),
+            mail: mail_job_payload(&self.master, &mail),
             webhook,
         })
     }

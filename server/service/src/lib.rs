@@ -24,7 +24,9 @@ pub mod invoice_pdf;
 pub mod issuing;
 pub mod jobs;
 pub mod mail;
+pub mod maintenance;
 pub mod mfa;
+pub mod net;
 pub mod remote;
 pub mod share_image;
 pub mod sitemap;
@@ -122,6 +124,27 @@ impl Clock {
 }
 
 impl ServerContext {
+    /// A context with every optional setting at its default (no proxy, no
+    /// base domain, no payment provider, private addresses refused, the
+    /// system clock): what tools, tests and load runs start from, changing
+    /// a field with `..ServerContext::new(…)` where they need to.
+    pub fn new(store: Store, public_url: &str, master_key: Arc<MasterKey>) -> Self {
+        Self {
+            events: analytics::EventSink::new(store.clone()),
+            store,
+            public_url: Arc::from(public_url.trim_end_matches('/')),
+            master_key,
+            trust_forwarded_for: false,
+            base_domain: None,
+            fetcher: fetch::HttpFetcher::new(false),
+            api_per_minute: DEFAULT_API_PER_MINUTE,
+            billing: Default::default(),
+            clock: Clock::system(),
+            analytics_keep_days: DEFAULT_ANALYTICS_KEEP_DAYS,
+            documents: hosted::DocumentCache::new(),
+        }
+    }
+
     /// True when the public URL is https (cookies get `Secure`).
     pub fn https(&self) -> bool {
         self.public_url.starts_with("https://")

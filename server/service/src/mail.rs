@@ -4,13 +4,21 @@
 //! configured, written as `.eml` files under `$LAUREL_DATA_DIR/mail/`.
 //!
 //! A mail server that is down loses nothing: the delivery fails, the job is
-//! retried with backoff, and the mail goes out once the server is back.
+//! retried with backoff (for `MAIL_RETRY_FOR`), and the mail goes out once
+//! the server is back.
+//!
+//! A queued mail is **sealed under the master key** ([`mail_job_payload`]):
+//! the one-time links mails carry (sign-up, reset, invitation, claim) are not
+//! readable in the job table or its backups, and the payload is blanked once
+//! delivered (`Store::complete`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::Engine as _;
 use chrono::Utc;
+use laurel::crypto::MasterKey;
 use laurel::Email;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -44,22 +52,57 @@ struct MailPayload {
     message_id: String,
 }
 
+/// The associated data mail payloads are sealed with.
+const SEAL_CONTEXT: &str = "laurel mail job";
+
 /// The payload of the `mail` job that sends `mail` (for store methods that
-/// queue a mail in their own transaction).
-pub fn mail_job_payload(mail: &OutgoingMail) -> serde_json::Value {
+/// queue a mail in their own transaction): `{"sealed": …}`, the mail and its
+/// `Message-ID` sealed under `master` (AES-256-GCM). Every mail Laurel
+/// queues is made here.
+pub fn mail_job_payload(master: &MasterKey, mail: &OutgoingMail) -> serde_json::Value {
     let mut random = [0u8; 16];
     let _ = aws_lc_rs::rand::fill(&mut random);
     let payload = MailPayload {
         mail: mail.clone(),
         message_id: random.iter().map(|b| format!("{b:02x}")).collect(),
     };
-    serde_json::to_value(payload).unwrap_or_default()
+    let plain = serde_json::to_vec(&payload).unwrap_or_default();
+    let sealed = master.seal(&plain, SEAL_CONTEXT);
+    serde_json::json!({ "sealed": base64::engine::general_purpose::STANDARD.encode(sealed) })
+}
+
+/// The mail a queued job carries (tests, and an operator's tools): its
+/// payload opened with `master`.
+pub fn queued_mail(master: &MasterKey, payload: serde_json::Value) -> Result<OutgoingMail, String> {
+    open_payload(master, payload).map(|p| p.mail)
+}
+
+/// The mail of a job payload: opened with `master`, or — for a mail queued
+/// before payloads were sealed — read as it is.
+fn open_payload(master: &MasterKey, payload: serde_json::Value) -> Result<MailPayload, String> {
+    let bad = |e: String| format!("not a mail job payload: {e}");
+    match payload.get("sealed").and_then(serde_json::Value::as_str) {
+        Some(sealed) => {
+            let sealed = base64::engine::general_purpose::STANDARD
+                .decode(sealed)
+                .map_err(|e| bad(e.to_string()))?;
+            let plain = master.open(&sealed, SEAL_CONTEXT).map_err(|_| {
+                "the mail cannot be opened: it was sealed under another master key".to_owned()
+            })?;
+            serde_json::from_slice(&plain).map_err(|e| bad(e.to_string()))
+        }
+        None => serde_json::from_value(payload).map_err(|e| bad(e.to_string())),
+    }
 }
 
 /// Queues `mail` for delivery; returns the job's id.
-pub async fn enqueue_mail(store: &Store, mail: &OutgoingMail) -> Result<i64, StoreError> {
+pub async fn enqueue_mail(
+    store: &Store,
+    master: &MasterKey,
+    mail: &OutgoingMail,
+) -> Result<i64, StoreError> {
     store
-        .enqueue(MAIL_QUEUE, &mail_job_payload(mail), Utc::now())
+        .enqueue(MAIL_QUEUE, &mail_job_payload(master, mail), Utc::now())
         .await
 }
 
@@ -311,6 +354,8 @@ async fn write_eml(dir: &Path, message: &Message, message_id: &str) -> Result<()
 pub struct Mailer {
     pub transport: MailTransport,
     pub from: Mailbox,
+    /// Opens the sealed payloads.
+    pub master_key: Arc<MasterKey>,
 }
 
 impl Mailer {
@@ -329,8 +374,7 @@ impl Mailer {
 
     /// Delivers the mail of one job payload.
     pub async fn handle(&self, payload: serde_json::Value) -> Result<(), String> {
-        let job: MailPayload =
-            serde_json::from_value(payload).map_err(|e| format!("not a mail job payload: {e}"))?;
+        let job = open_payload(&self.master_key, payload)?;
         deliver_with_id(&self.transport, &self.from, &job.mail, &job.message_id).await?;
         tracing::info!(to = %job.mail.to, subject = %job.mail.subject, "mail sent");
         Ok(())
@@ -351,18 +395,32 @@ mod tests {
     }
 
     #[test]
-    fn payload_round_trips_with_a_message_id() {
-        let payload = mail_job_payload(&mail());
-        assert_eq!(payload["to"], "ada@example.org");
-        let job: MailPayload = serde_json::from_value(payload.clone()).unwrap();
-        assert_eq!(job.mail, mail());
+    fn payload_is_sealed_and_round_trips_with_a_message_id() {
+        let master = MasterKey::generate();
+        let mut secret = mail();
+        secret.text =
+            "Reset: https://badges.example.org/password/reset?token=SECRET-TOKEN-1234".into();
+        let payload = mail_job_payload(&master, &secret);
+        // Nothing of the mail is readable in the queue: not the link's
+        // token, not even the address.
+        let stored = payload.to_string();
+        for clear in ["SECRET-TOKEN", "ada@example.org", "Your badge", "reset"] {
+            assert!(!stored.contains(clear), "{clear} in {stored}");
+        }
+        let job = open_payload(&master, payload.clone()).unwrap();
+        assert_eq!(job.mail, secret);
         assert_eq!(job.message_id.len(), 32);
-        let other: MailPayload = serde_json::from_value(mail_job_payload(&mail())).unwrap();
+        let other = open_payload(&master, mail_job_payload(&master, &secret)).unwrap();
         assert_ne!(job.message_id, other.message_id, "each mail has its own id");
-        // A payload with a bad address is refused, not sent somewhere odd.
-        let mut bad = payload;
-        bad["to"] = "not an address".into();
-        assert!(serde_json::from_value::<MailPayload>(bad).is_err());
+        // Another master key cannot open it, and says so.
+        let err = open_payload(&MasterKey::generate(), payload).unwrap_err();
+        assert!(err.contains("another master key"), "{err}");
+        // A mail queued before sealing is still delivered; a payload with a
+        // bad address is refused, not sent somewhere odd.
+        let mut old = serde_json::to_value(&job).unwrap();
+        assert_eq!(open_payload(&master, old.clone()).unwrap().mail, secret);
+        old["to"] = "not an address".into();
+        assert!(open_payload(&master, old).is_err());
     }
 
     // The SMTP connection pool needs a Tokio runtime, even to be built.
@@ -430,9 +488,16 @@ mod tests {
         ));
         let transport = MailTransport::from_settings(None, &dir).unwrap();
         let from = parse_from("Laurel <badges@example.org>").unwrap();
-        let mailer = Mailer { transport, from };
-        let payload = mail_job_payload(&mail());
-        let id = payload["message_id"].as_str().unwrap().to_owned();
+        let master_key = Arc::new(MasterKey::generate());
+        let payload = mail_job_payload(&master_key, &mail());
+        let id = open_payload(&master_key, payload.clone())
+            .unwrap()
+            .message_id;
+        let mailer = Mailer {
+            transport,
+            from,
+            master_key,
+        };
         mailer.handle(payload).await.unwrap();
 
         let files: Vec<_> = std::fs::read_dir(dir.join("mail"))

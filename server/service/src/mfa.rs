@@ -211,7 +211,13 @@ impl SecondFactor {
 /// minutes) and the account (5 in 15 minutes); a lockout is audited. Returns
 /// the account's key, to be cleared after a success.
 pub async fn limit_attempts(store: &Store, user_id: i64, ip: &str) -> Result<String, ServiceError> {
-    accounts::rate_limit(store, &format!("mfa:ip:{ip}"), 30, 900).await?;
+    accounts::rate_limit(
+        store,
+        &format!("mfa:ip:{}", crate::net::rate_key(ip)),
+        30,
+        900,
+    )
+    .await?;
     let key = format!("mfa:account:{user_id}");
     if let Err(e) = accounts::rate_limit(store, &key, 5, 900).await {
         store

@@ -108,7 +108,7 @@ pub async fn verify(
 ) -> Result<Report, ServiceError> {
     accounts::rate_limit(
         &ctx.store,
-        &format!("verify:ip:{ip}"),
+        &format!("verify:ip:{}", crate::net::rate_key(ip)),
         PER_ADDRESS_PER_HOUR,
         3600,
     )

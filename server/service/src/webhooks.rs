@@ -297,12 +297,15 @@ async fn failing_mail(
         .filter(|m| m.role == laurel::Role::Privileged)
         .filter_map(|m| laurel::Email::parse(&m.email).ok())
         .map(|to| {
-            mail_job_payload(&OutgoingMail {
-                to,
-                subject: format!("{}: a webhook endpoint is failing", org.name),
-                text: text.clone(),
-                html: html.clone(),
-            })
+            mail_job_payload(
+                &ctx.master_key,
+                &OutgoingMail {
+                    to,
+                    subject: format!("{}: a webhook endpoint is failing", org.name),
+                    text: text.clone(),
+                    html: html.clone(),
+                },
+            )
         })
         .collect())
 }

@@ -26,11 +26,22 @@ pub struct BatchRow {
     pub created_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// Why a running batch stopped (its job gave up); `None` while it runs.
+    pub stalled_reason: Option<String>,
 }
 
 const BATCH_COLUMNS: &str =
     "id, organisation_id, template_id, created_by, file_name, file_sha256, \
-    status, total_rows, created_at, confirmed_at, finished_at";
+    status, total_rows, created_at, confirmed_at, finished_at, stalled_reason";
+
+/// A batch job's payload: what `confirm_batch`, `resume_batch` and the
+/// batch worker queue, and what the sweep looks for.
+pub fn batch_job_payload(batch_id: i64) -> serde_json::Value {
+    serde_json::json!({ "batch_id": batch_id })
+}
+
+/// The same payload, built in SQL from `issue_batches.id` (the sweep).
+const BATCH_JOB_PAYLOAD_SQL: &str = "'{\"batch_id\":' || CAST(issue_batches.id AS TEXT) || '}'";
 
 /// A row to store with a new batch.
 #[derive(Debug, Clone)]
@@ -255,7 +266,7 @@ impl Store {
     /// one transaction. False when it is not (or no longer) in preview.
     pub async fn confirm_batch(&self, organisation_id: i64, id: i64) -> Result<bool, StoreError> {
         let now = Utc::now();
-        let payload = serde_json::json!({ "batch_id": id }).to_string();
+        let payload = batch_job_payload(id).to_string();
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let affected = sqlx::query(
@@ -263,6 +274,68 @@ impl Store {
                  WHERE organisation_id = $2 AND id = $3 AND status = 'preview'",
             )
             .bind(now)
+            .bind(organisation_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if affected != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            bind_job(sqlx::query(INSERT_JOB_SQL), BATCH_QUEUE, &payload, now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Queues the batch's next job (the worker, when its time budget ran
+    /// out), before the current one is marked done: a running batch always
+    /// has a live job.
+    pub async fn queue_batch_job(&self, batch_id: i64) -> Result<i64, StoreError> {
+        self.enqueue(BATCH_QUEUE, &batch_job_payload(batch_id), Utc::now())
+            .await
+    }
+
+    /// Marks stopped every running batch that has no live job (its job gave
+    /// up, or was removed), with the last error of its job; returns them
+    /// as `(batch id, organisation id, reason)`. Batches already stopped
+    /// are left as they are.
+    pub async fn stall_orphaned_batches(&self) -> Result<Vec<(i64, i64, String)>, StoreError> {
+        let sql = format!(
+            "UPDATE issue_batches SET stalled_reason = COALESCE( \
+                (SELECT j.last_error FROM jobs j \
+                 WHERE j.queue = $1 AND j.payload = {BATCH_JOB_PAYLOAD_SQL} AND j.failed_at IS NOT NULL \
+                 ORDER BY j.id DESC LIMIT 1), $2) \
+             WHERE status = 'running' AND stalled_reason IS NULL AND NOT EXISTS \
+                (SELECT 1 FROM jobs j \
+                 WHERE j.queue = $1 AND j.payload = {BATCH_JOB_PAYLOAD_SQL} \
+                 AND j.done_at IS NULL AND j.failed_at IS NULL) \
+             RETURNING id, organisation_id, stalled_reason"
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, (i64, i64, String)>(&sql)
+                .bind(BATCH_QUEUE)
+                .bind("its background job stopped")
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Resumes a stopped batch: the reason cleared and a new job queued, in
+    /// one transaction. False when the batch is not running and stopped.
+    pub async fn resume_batch(&self, organisation_id: i64, id: i64) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        let payload = batch_job_payload(id).to_string();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let affected = sqlx::query(
+                "UPDATE issue_batches SET stalled_reason = NULL \
+                 WHERE organisation_id = $1 AND id = $2 AND status = 'running' \
+                 AND stalled_reason IS NOT NULL",
+            )
             .bind(organisation_id)
             .bind(id)
             .execute(&mut *tx)

@@ -320,12 +320,13 @@ impl Store {
                 }
                 let created = Utc::now();
                 for part in mails.chunks(super::analytics::CHUNK) {
-                    let mut q = sqlx::QueryBuilder::new("INSERT INTO jobs (queue, payload, run_at, created_at) ");
+                    let mut q = sqlx::QueryBuilder::new(super::jobs::job_columns!());
                     q.push_values(part, |mut b, payload| {
                         b.push_bind(HOLDER_MAIL_QUEUE)
                             .push_bind(payload.as_str())
                             .push_bind(now)
-                            .push_bind(created);
+                            .push_bind(created)
+                            .push_bind(super::jobs::max_attempts(HOLDER_MAIL_QUEUE));
                     });
                     q.build().execute(&mut *tx).await?;
                 }

@@ -6,7 +6,8 @@
 //! write's transaction — the outbox pattern) → [`Store::claim`] by one worker,
 //! which takes a lease and counts an attempt → [`Store::complete`], or
 //! [`Store::fail`] with the time of the next try (backoff is computed by the
-//! caller, see [`backoff`]); after `max_attempts` claims the job is marked
+//! caller, see [`backoff`]); after `max_attempts` claims (mail: once older
+//! than [`MAIL_RETRY_FOR`]) the job is marked
 //! failed and never runs again. A worker that dies keeps its lease until it
 //! runs out; the job can then be claimed again.
 //!
@@ -32,8 +33,18 @@ pub const MAIL_QUEUE: &str = "mail";
 /// of notifications of another organisation's CSV batch.
 pub const HOLDER_MAIL_QUEUE: &str = "mail-holder";
 
+/// `INSERT INTO jobs (…) `: the columns [`bind_job`] binds, in its order,
+/// for the statements that insert many jobs at once (`push_values`).
+macro_rules! job_columns {
+    () => {
+        "INSERT INTO jobs (queue, payload, run_at, created_at, max_attempts) "
+    };
+}
+pub(crate) use job_columns;
+
 /// Inserts a job: bind, in this order, `queue` (text), `payload` (JSON text),
-/// `run_at` and `created_at` (both `DateTime<Utc>`), or use [`bind_job`].
+/// `run_at` and `created_at` (both `DateTime<Utc>`) and `max_attempts`, or
+/// use [`bind_job`].
 /// Meant for store methods that must write their own rows and the job in one
 /// transaction (the outbox pattern): either both are stored or neither.
 ///
@@ -47,8 +58,32 @@ pub const HOLDER_MAIL_QUEUE: &str = "mail-holder";
 ///     tx.commit().await
 /// })?;
 /// ```
-pub(crate) const INSERT_JOB_SQL: &str =
-    "INSERT INTO jobs (queue, payload, run_at, created_at) VALUES ($1, $2, $3, $4)";
+pub(crate) const INSERT_JOB_SQL: &str = concat!(job_columns!(), "VALUES ($1, $2, $3, $4, $5)");
+
+/// How long mail is retried before it is given up, whatever the number of
+/// attempts: an SMTP server can be down for hours (maintenance, a full
+/// disk, an expired certificate), and a late sign-up link or badge notice
+/// is better than a lost one. Other queues give up after [`MAX_ATTEMPTS`].
+pub const MAIL_RETRY_FOR: chrono::Duration = chrono::Duration::hours(48);
+
+/// Attempts a job of any other queue gets.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// The queues retried by age ([`MAIL_RETRY_FOR`]) rather than by attempts.
+fn retried_by_age(queue: &str) -> bool {
+    queue == MAIL_QUEUE || queue == HOLDER_MAIL_QUEUE
+}
+
+/// The `max_attempts` a new job of `queue` is stored with: for the mail
+/// queues a bound never reached (with the backoff's one-hour cap, 48 hours
+/// is some 60 attempts), so their age decides.
+pub(crate) fn max_attempts(queue: &str) -> i32 {
+    if retried_by_age(queue) {
+        100_000
+    } else {
+        MAX_ATTEMPTS
+    }
+}
 
 /// Binds a job's values to a query made from [`INSERT_JOB_SQL`], on either
 /// backend (`created_at` is now).
@@ -62,12 +97,14 @@ where
     DB: sqlx::Database,
     &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     query
         .bind(queue)
         .bind(payload)
         .bind(run_at)
         .bind(Utc::now())
+        .bind(max_attempts(queue))
 }
 
 /// One job, as stored.
@@ -206,14 +243,19 @@ impl Store {
     /// Marks the job done. False (and nothing changes) unless `worker_id`
     /// holds it: the job was finished or taken over meanwhile.
     pub async fn complete(&self, id: i64, worker_id: &str) -> Result<bool, StoreError> {
+        // A delivered mail's payload (sealed, but still the mail) is
+        // blanked: the queue keeps that it was sent, not what.
         let affected = with_pool!(self, p => {
             sqlx::query(
-                "UPDATE jobs SET done_at = $1, locked_by = NULL, locked_until = NULL \
+                "UPDATE jobs SET done_at = $1, locked_by = NULL, locked_until = NULL, \
+                 payload = CASE WHEN queue IN ($4, $5) THEN '{}' ELSE payload END \
                  WHERE id = $2 AND locked_by = $3 AND done_at IS NULL AND failed_at IS NULL",
             )
             .bind(Utc::now())
             .bind(id)
             .bind(worker_id)
+            .bind(MAIL_QUEUE)
+            .bind(HOLDER_MAIL_QUEUE)
             .execute(p)
             .await
             .map(|r| r.rows_affected())
@@ -232,19 +274,26 @@ impl Store {
         error: &str,
         retry_at: DateTime<Utc>,
     ) -> Result<Option<Job>, StoreError> {
+        // Given up after its last attempt — or, for mail, once it is older
+        // than MAIL_RETRY_FOR.
         let sql = format!(
             "UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_error = $1, run_at = $2, \
-             failed_at = CASE WHEN attempts >= max_attempts THEN $3 ELSE NULL END \
+             failed_at = CASE WHEN attempts >= max_attempts \
+                 OR (queue IN ($6, $7) AND created_at < $8) THEN $3 ELSE NULL END \
              WHERE id = $4 AND locked_by = $5 AND done_at IS NULL AND failed_at IS NULL \
              RETURNING {COLUMNS}"
         );
+        let now = Utc::now();
         Ok(with_pool!(self, p => {
             sqlx::query_as::<_, Job>(&sql)
                 .bind(truncate(error))
                 .bind(retry_at)
-                .bind(Utc::now())
+                .bind(now)
                 .bind(id)
                 .bind(worker_id)
+                .bind(MAIL_QUEUE)
+                .bind(HOLDER_MAIL_QUEUE)
+                .bind(now - MAIL_RETRY_FOR)
                 .fetch_optional(p)
                 .await
         })?)
@@ -284,6 +333,62 @@ impl Store {
             )
             .bind(now)
             .bind("gave up: the worker of the last attempt stopped before finishing (lease expired)")
+            .bind(queue)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?)
+    }
+
+    /// The jobs given up for good, by queue: `(queue, count, the newest
+    /// one's last error)`, for the operator (`laurel jobs failed`).
+    pub async fn failed_jobs(&self) -> Result<Vec<(String, i64, Option<String>)>, StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, (String, i64, Option<String>)>(
+                "SELECT j.queue, count(*), \
+                    (SELECT l.last_error FROM jobs l WHERE l.queue = j.queue AND l.failed_at IS NOT NULL \
+                     ORDER BY l.failed_at DESC, l.id DESC LIMIT 1) \
+                 FROM jobs j WHERE j.failed_at IS NOT NULL GROUP BY j.queue ORDER BY j.queue",
+            )
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// Mail that failed and waits to be tried again: how many, since when
+    /// the oldest was queued, and the latest error (`laurel doctor`).
+    pub async fn failing_mail(
+        &self,
+    ) -> Result<(i64, Option<DateTime<Utc>>, Option<String>), StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, (i64, Option<DateTime<Utc>>, Option<String>)>(
+                "SELECT count(*), min(created_at), \
+                    (SELECT l.last_error FROM jobs l WHERE l.queue IN ($1, $2) \
+                     AND l.done_at IS NULL AND l.failed_at IS NULL AND l.last_error IS NOT NULL \
+                     ORDER BY l.id DESC LIMIT 1) \
+                 FROM jobs WHERE queue IN ($1, $2) AND done_at IS NULL AND failed_at IS NULL \
+                 AND last_error IS NOT NULL",
+            )
+            .bind(MAIL_QUEUE)
+            .bind(HOLDER_MAIL_QUEUE)
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
+    /// Gives the jobs given up for good (of `queue`, or all) a new life:
+    /// pending at once, attempts and age counted afresh (the operator's
+    /// `laurel jobs retry`, after fixing what made them fail). Returns how
+    /// many.
+    pub async fn retry_failed_jobs(&self, queue: Option<&str>) -> Result<u64, StoreError> {
+        let now = Utc::now();
+        Ok(with_pool!(self, p => {
+            sqlx::query(
+                "UPDATE jobs SET failed_at = NULL, attempts = 0, run_at = $1, created_at = $1, \
+                 locked_by = NULL, locked_until = NULL \
+                 WHERE failed_at IS NOT NULL AND done_at IS NULL AND ($2 IS NULL OR queue = $2)",
+            )
+            .bind(now)
             .bind(queue)
             .execute(p)
             .await

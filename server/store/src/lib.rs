@@ -52,7 +52,8 @@ pub use api_tokens::{ApiToken, NewApiToken};
 pub use audit::Audit;
 pub use badges::{AssertionRow, BadgeClassRow, BadgeClassSummary, NewAssertion, NewBadgeClass};
 pub use batches::{
-    BatchCounts, BatchResultRow, BatchRow, NewBatchRow, PendingBatchRow, BATCH_QUEUE,
+    batch_job_payload, BatchCounts, BatchResultRow, BatchRow, NewBatchRow, PendingBatchRow,
+    BATCH_QUEUE,
 };
 pub use billing::{
     BillingAccount, CardDetails, CycleStep, DraftInvoice, Invoice, InvoiceLines, InvoiceMail,
@@ -66,7 +67,7 @@ pub use issuing::{
     month_key, DashboardCounts, IssueOutcome, IssueRecord, Metering, RegisterEntry, RegisterQuery,
     COUNT_CAP,
 };
-pub use jobs::{backoff, Job, HOLDER_MAIL_QUEUE, MAIL_QUEUE};
+pub use jobs::{backoff, Job, HOLDER_MAIL_QUEUE, MAIL_QUEUE, MAIL_RETRY_FOR, MAX_ATTEMPTS};
 pub use keys::IssuerKeyRow;
 pub use members::{
     AcceptProblem, AuditEntry, Invitation, InvitationDetails, InviteSession, Member, MemberProblem,

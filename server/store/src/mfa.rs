@@ -387,6 +387,16 @@ impl Store {
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
+            // A reset link asked for before the change would undo it.
+            sqlx::query(
+                "UPDATE email_tokens SET used_at = $1 \
+                 WHERE purpose = 'reset' AND used_at IS NULL \
+                 AND email = (SELECT email FROM users WHERE id = $2)",
+            )
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
             bind_session(sqlx::query(INSERT_SESSION_SQL), session, user_id, now)
                 .execute(&mut *tx)
                 .await?;

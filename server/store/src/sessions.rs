@@ -26,6 +26,8 @@ pub struct SessionUser {
     pub display_name: String,
     pub expires_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// When the session began (its absolute lifetime counts from here).
+    pub created_at: DateTime<Utc>,
 }
 
 /// Starts a session row; every sign-in path (activation, password, second
@@ -95,7 +97,8 @@ impl Store {
     ) -> Result<Option<SessionUser>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as::<_, SessionUser>(
-                "SELECT u.id AS user_id, u.email, u.display_name, s.expires_at, s.last_seen_at \
+                "SELECT u.id AS user_id, u.email, u.display_name, s.expires_at, s.last_seen_at, \
+                 s.created_at \
                  FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.id_hash = $1 AND s.expires_at > $2",
             )
@@ -143,6 +146,37 @@ impl Store {
                 .execute(p)
                 .await
                 .map(|r| r.rows_affected())
+        })?)
+    }
+
+    /// Deletes what can no longer be used: expired sessions and sign-in
+    /// challenges, emailed tokens a week past their expiry (until then a
+    /// late click is told "expired", not "unknown"), and rate-limit
+    /// counters a day old (longer than any window). Returns how many rows.
+    pub async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let week_ago = now - chrono::Duration::days(7);
+        let day_ago = now.timestamp() - 86_400;
+        Ok(with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let mut n = 0;
+            for sql in [
+                "DELETE FROM sessions WHERE expires_at < $1",
+                "DELETE FROM login_challenges WHERE expires_at < $1",
+            ] {
+                n += sqlx::query(sql).bind(now).execute(&mut *tx).await?.rows_affected();
+            }
+            n += sqlx::query("DELETE FROM email_tokens WHERE expires_at < $1")
+                .bind(week_ago)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            n += sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+                .bind(day_ago)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(n)
         })?)
     }
 }

@@ -133,6 +133,20 @@ pub async fn count_rows(store: &crate::Store, table: &str) -> i64 {
     .expect("count rows")
 }
 
+/// The payloads of the jobs of `queue` (pending or not), oldest first.
+pub async fn job_payloads(store: &crate::Store, queue: &str) -> Vec<serde_json::Value> {
+    crate::with_pool!(store, p => {
+        sqlx::query_scalar::<_, String>("SELECT payload FROM jobs WHERE queue = $1 ORDER BY id")
+            .bind(queue)
+            .fetch_all(p)
+            .await
+    })
+    .expect("job payloads")
+    .iter()
+    .map(|p| serde_json::from_str(p).expect("a job payload is JSON"))
+    .collect()
+}
+
 /// Runs one SQL statement the test writes (never input), for set-ups no
 /// store method makes.
 pub async fn execute(store: &crate::Store, sql: &str) {

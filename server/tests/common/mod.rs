@@ -65,12 +65,13 @@ pub struct Server {
 impl Server {
     /// Starts `cmd` (a [`laurel`] command with settings) serving on `port`,
     /// with `LAUREL_PUBLIC_URL` = `http://127.0.0.1:{port}`.
+    /// Its log (stderr) goes where `cmd`'s does: the test's own, unless
+    /// the test set another.
     pub fn start_with(mut cmd: Command, port: u16) -> Self {
         cmd.env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
         cmd.arg("serve")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stdout(Stdio::null());
         let mut server = Server {
             child: cmd.spawn().unwrap(),
             base: format!("http://127.0.0.1:{port}"),

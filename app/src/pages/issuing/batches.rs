@@ -131,7 +131,10 @@ mod browser {
         let handle = set_interval_with_handle(
             move || {
                 let b = batch.get_untracked();
-                if b.status != BatchStatus::Running || asking.get_value() {
+                if b.status != BatchStatus::Running
+                    || b.stalled_reason.is_some()
+                    || asking.get_value()
+                {
                     return;
                 }
                 asking.set_value(true);
@@ -158,11 +161,15 @@ fn Batch(b: BatchView, confirm_error: Option<AppError>) -> impl IntoView {
         b.subdomain,
         b.id
     );
-    let running = b.status == BatchStatus::Running;
+    let running = b.status == BatchStatus::Running && b.stalled_reason.is_none();
     // Plain forms (in the island too): the server answers a confirmation
     // with the batch page again.
     let confirm_url = <ConfirmBatch as ServerFn>::url();
-    let (sub_confirm, sub_cancel) = (b.subdomain.clone(), b.subdomain.clone());
+    let (sub_confirm, sub_cancel, sub_resume) = (
+        b.subdomain.clone(),
+        b.subdomain.clone(),
+        b.subdomain.clone(),
+    );
     let hidden =
         |name: &'static str, value: String| view! { <input type="hidden" name=name value=value /> };
     view! {
@@ -201,6 +208,20 @@ fn Batch(b: BatchView, confirm_error: Option<AppError>) -> impl IntoView {
                             <button type="submit" class=SECONDARY>"Discard"</button>
                         </form>
                     </div>
+                    <ActionError error=Signal::stored(confirm_error.clone()) />
+                </div>
+            })}
+            {b.stalled_reason.clone().map(|reason| view! {
+                <div class=CARD role="status" data-testid="stalled">
+                    <p class="font-semibold">"This batch stopped before it finished."</p>
+                    <p class="text-sm">{format!("Reason: {reason}")}</p>
+                    <p class="text-sm">{format!("The {} badge(s) issued so far are kept. Resume to issue the {} row(s) left.", b.issued, b.pending)}</p>
+                    <form method="post" action=confirm_url>
+                        {hidden("subdomain", sub_resume)}
+                        {hidden("id", b.id.to_string())}
+                        {hidden("action", "resume".into())}
+                        <button type="submit" class=BUTTON>"Resume"</button>
+                    </form>
                     <ActionError error=Signal::stored(confirm_error) />
                 </div>
             })}

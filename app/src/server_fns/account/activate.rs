@@ -23,7 +23,7 @@ pub async fn activate(
 
     let ctx = context()?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("activate:ip:{ip}"), 20, 3600).await?;
+    auth::limit_address("activate", 20, 3600).await?;
     let (token_hash, email) = signup_link(&ctx, SignupKind::Issuer, &token).await?;
     let organisation_name = organisation_name.trim();
     if organisation_name.is_empty() || organisation_name.chars().count() > 200 {
@@ -52,7 +52,8 @@ pub async fn activate(
         &password,
         &password_confirm,
         &[&email, organisation_name, subdomain.as_str(), contact_name],
-    )?;
+    )
+    .await?;
     let (session, session_hash) = accounts::new_token();
     let outcome = ctx
         .store

@@ -15,13 +15,13 @@ pub async fn activate_holder(
     use super::check_signup_token::signup_link;
     use super::request_signup::SignupKind;
     use crate::ssr::{auth, context};
-    use laurel_service::accounts;
 
     let ctx = context()?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("activate:ip:{ip}"), 20, 3600).await?;
+    auth::limit_address("activate", 20, 3600).await?;
     let (token_hash, email) = signup_link(&ctx, SignupKind::Holder, &token).await?;
-    let new = NewHolder::from_form(&email, &display_name, &password, &password_confirm, &ip)?;
+    let new =
+        NewHolder::from_form(&email, &display_name, &password, &password_confirm, &ip).await?;
     if let Err(problem) = ctx
         .store
         .activate_holder(&token_hash, &new.signup())
@@ -51,7 +51,7 @@ pub(crate) struct NewHolder {
 
 #[cfg(feature = "ssr")]
 impl NewHolder {
-    pub fn from_form(
+    pub async fn from_form(
         email: &str,
         display_name: &str,
         password: &str,
@@ -66,7 +66,7 @@ impl NewHolder {
             ));
         }
         let password_hash =
-            accounts::choose_password(password, password_confirm, &[email, display_name])?;
+            accounts::choose_password(password, password_confirm, &[email, display_name]).await?;
         let (session, session_hash) = accounts::new_token();
         Ok(Self {
             display_name: display_name.to_owned(),

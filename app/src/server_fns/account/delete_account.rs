@@ -33,7 +33,7 @@ pub async fn delete_account(
         .user_by_email(&user.email)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if !accounts::verify_password(&account.password_hash, &password) {
+    if !accounts::verify_password(Some(&account.password_hash), &password).await? {
         return Err(AppError::Invalid("The password is not right.".into()));
     }
     if let Some(sealed) = ctx

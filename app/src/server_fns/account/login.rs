@@ -14,13 +14,21 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 
     let ctx = context()?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("login:ip:{ip}"), 30, 900).await?;
+    auth::limit_address("login", 30, 900).await?;
     let wrong = || AppError::Invalid("The email address or the password is not right.".into());
     let Ok(email) = laurel::Email::parse(&email) else {
         return Err(wrong());
     };
-    let account_key = format!("login:account:{email}");
-    if let Err(e) = accounts::rate_limit(&ctx.store, &account_key, 5, 900).await {
+    // Five wrong passwords for an account from one network lock that pair
+    // for 15 minutes, so a stranger guessing from elsewhere cannot lock the
+    // owner out; 50 across all networks slow a guesser who rotates them.
+    let account_key = format!("login:account:{email}:from:{}", auth::client_net());
+    let account_wide_key = format!("login:account:{email}");
+    let limited = match accounts::rate_limit(&ctx.store, &account_key, 5, 900).await {
+        Ok(()) => accounts::rate_limit(&ctx.store, &account_wide_key, 50, 900).await,
+        refused => refused,
+    };
+    if let Err(e) = limited {
         let user = ctx.store.user_by_email(email.as_str()).await?;
         ctx.store
             .audit(Audit {
@@ -34,14 +42,10 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         return Err(e.into());
     }
     let user = ctx.store.user_by_email(email.as_str()).await?;
-    let ok = match &user {
-        Some(u) => accounts::verify_password(&u.password_hash, &password),
-        None => {
-            // Same work as a real check, so timing does not reveal accounts.
-            accounts::verify_password(accounts::dummy_hash(), &password);
-            false
-        }
-    };
+    // Without an account, the same work against a decoy: timing does not
+    // reveal accounts.
+    let ok = accounts::verify_password(user.as_ref().map(|u| u.password_hash.as_str()), &password)
+        .await?;
     let Some(user) = user.filter(|_| ok) else {
         ctx.store
             .audit(Audit {
@@ -55,6 +59,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         return Err(wrong());
     };
     ctx.store.clear_rate_limit(&account_key).await?;
+    ctx.store.clear_rate_limit(&account_wide_key).await?;
     if ctx
         .store
         .mfa_state(user.id)

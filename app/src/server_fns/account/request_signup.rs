@@ -26,8 +26,7 @@ pub async fn request_signup(email: String, kind: SignupKind) -> Result<(), AppEr
 
     let email = laurel::Email::parse(&email)?;
     let ctx = context()?;
-    let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("signup:ip:{ip}"), 10, 3600).await?;
+    auth::limit_address("signup", 10, 3600).await?;
     accounts::rate_limit(&ctx.store, &format!("signup:email:{email}"), 3, 3600).await?;
     let site = ctx.site();
     if kind == SignupKind::Holder && ctx.store.user_by_email(email.as_str()).await?.is_some() {
@@ -48,7 +47,7 @@ pub async fn request_signup(email: String, kind: SignupKind) -> Result<(), AppEr
                  <p>If you did not ask, ignore this mail.</p><p>— Laurel</p>"
             ),
         };
-        mail::enqueue_mail(&ctx.store, &message).await?;
+        mail::enqueue_mail(&ctx.store, &ctx.master_key, &message).await?;
         leptos_axum::redirect("/signup/sent");
         return Ok(());
     }
@@ -105,7 +104,7 @@ pub async fn request_signup(email: String, kind: SignupKind) -> Result<(), AppEr
             chrono::Utc::now() + accounts::SIGNUP_LINK_TTL,
             None,
             None,
-            &mail::mail_job_payload(&message),
+            &mail::mail_job_payload(&ctx.master_key, &message),
         )
         .await?;
     leptos_axum::redirect("/signup/sent");

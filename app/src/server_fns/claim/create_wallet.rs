@@ -20,7 +20,7 @@ pub async fn create_wallet(
 
     let ctx = context()?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("activate:ip:{ip}"), 20, 3600).await?;
+    auth::limit_address("activate", 20, 3600).await?;
     let claim_hash = accounts::token_hash(&token);
     let invalid = || {
         AppError::Invalid(
@@ -43,7 +43,8 @@ pub async fn create_wallet(
         &password,
         &password_confirm,
         &ip,
-    )?;
+    )
+    .await?;
     ctx.store
         .account_from_claim(&claim_hash, &new.signup())
         .await?

@@ -2,8 +2,9 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Starts issuing a previewed batch (`action` "confirm") or discards it
-/// (`action` "cancel").
+/// Starts issuing a previewed batch (`action` "confirm"), discards it
+/// (`action` "cancel"), or resumes one whose job stopped (`action`
+/// "resume", `laurel_service::batches::resume`).
 #[server(endpoint = "issuing/confirm_batch")]
 pub async fn confirm_batch(subdomain: String, id: i64, action: String) -> Result<(), AppError> {
     use crate::ssr::{access::require_role, auth, context};
@@ -35,6 +36,10 @@ pub async fn confirm_batch(subdomain: String, id: i64, action: String) -> Result
     let done = match action.as_str() {
         "confirm" => ctx.store.confirm_batch(m.organisation_id, id).await?,
         "cancel" => ctx.store.cancel_batch(m.organisation_id, id).await?,
+        "resume" => {
+            laurel_service::batches::resume(&ctx.store, m.organisation_id, id).await?;
+            true
+        }
         _ => return Err(AppError::Invalid("Unknown action.".into())),
     };
     if !done {
@@ -46,10 +51,10 @@ pub async fn confirm_batch(subdomain: String, id: i64, action: String) -> Result
         .audit(Audit {
             organisation_id: Some(m.organisation_id),
             user_id: Some(user.user_id),
-            event: if action == "confirm" {
-                AuditEvent::BatchConfirmed
-            } else {
-                AuditEvent::BatchCancelled
+            event: match action.as_str() {
+                "confirm" => AuditEvent::BatchConfirmed,
+                "resume" => AuditEvent::BatchResumed,
+                _ => AuditEvent::BatchCancelled,
             },
             detail: id.to_string(),
             ip: &auth::client_ip(),

@@ -33,6 +33,9 @@ pub struct BatchView {
     /// trial's quota, an overdue invoice), shown with a link to the
     /// Subscription tab.
     pub billing_refusal: Option<String>,
+    /// Why a running batch stopped (its background job gave up); it can
+    /// be resumed.
+    pub stalled_reason: Option<String>,
 }
 
 /// A batch's preview, progress or result.
@@ -101,5 +104,6 @@ pub async fn get_batch(subdomain: String, id: i64) -> Result<BatchView, AppError
         percent,
         problems,
         billing_refusal,
+        stalled_reason: batch.stalled_reason,
     })
 }

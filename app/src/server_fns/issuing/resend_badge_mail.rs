@@ -49,7 +49,12 @@ pub async fn resend_badge_mail(subdomain: String, slug: String) -> Result<(), Ap
         &token,
     );
     ctx.store
-        .renew_claim_token(m.organisation_id, &slug, &hash, &mail_job_payload(&mail))
+        .renew_claim_token(
+            m.organisation_id,
+            &slug,
+            &hash,
+            &mail_job_payload(&ctx.master_key, &mail),
+        )
         .await?;
     ctx.store
         .audit(Audit {

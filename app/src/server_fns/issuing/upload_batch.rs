@@ -7,20 +7,19 @@ use crate::error::AppError;
 /// its preview. Nothing is issued until the preview is confirmed.
 #[server(input = MultipartFormData, endpoint = "issuing/upload_batch")]
 pub async fn upload_batch(data: MultipartData) -> Result<(), AppError> {
-    use crate::ssr::uploads::{bad_form, read_field, Upload};
-    use crate::ssr::{access::require_role, auth, context};
+    use crate::ssr::uploads::{read_field, read_text, Form, Upload};
+    use crate::ssr::{auth, context};
     use laurel::AuditEvent;
     use laurel::Role;
     use laurel_service::batches::{self, MAX_BYTES};
     use laurel_store::Audit;
 
-    let mut form = data.into_inner().ok_or(AppError::Internal)?;
-    let (mut subdomain, mut template_id) = (String::new(), String::new());
+    let (mut form, user, m) = Form::for_organisation(data, Role::Regular).await?;
+    let mut template_id = String::new();
     let mut file: Option<(String, Upload)> = None;
-    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+    while let Some(mut field) = form.next().await? {
         match field.name() {
-            Some("subdomain") => subdomain = field.text().await.map_err(bad_form)?,
-            Some("template_id") => template_id = field.text().await.map_err(bad_form)?,
+            Some("template_id") => template_id = read_text(&mut field, 32).await?,
             Some("file") => {
                 let name = field.file_name().unwrap_or("batch.csv").to_owned();
                 file = Some((name, read_field(&mut field, MAX_BYTES).await?));
@@ -28,7 +27,6 @@ pub async fn upload_batch(data: MultipartData) -> Result<(), AppError> {
             _ => {}
         }
     }
-    let (user, m) = require_role(&subdomain, Role::Regular).await?;
     if file.as_ref().is_some_and(|(_, f)| f.too_big.is_some()) {
         return Err(AppError::Invalid(format!(
             "The file is larger than {} MB; split it into several batches.",

@@ -19,7 +19,7 @@ pub async fn accept_invite(
 
     let ctx = context()?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("invite-accept:ip:{ip}"), 20, 3600).await?;
+    auth::limit_address("invite-accept", 20, 3600).await?;
     let token_hash = accounts::token_hash(&token);
     let invitation = ctx.store.invitation_details(&token_hash).await??;
     if invitation.has_account {
@@ -43,7 +43,8 @@ pub async fn accept_invite(
             &invitation.organisation_name,
             &invitation.subdomain,
         ],
-    )?;
+    )
+    .await?;
     let (session, session_hash) = accounts::new_token();
     let replacing = auth::session_token().map(|t| accounts::token_hash(&t));
     let user_agent = auth::user_agent();

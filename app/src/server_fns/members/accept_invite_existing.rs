@@ -18,7 +18,7 @@ pub async fn accept_invite_existing(token: String, password: String) -> Result<(
 
     let ctx = context()?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("login:ip:{ip}"), 30, 900).await?;
+    auth::limit_address("login", 30, 900).await?;
     let token_hash = accounts::token_hash(&token);
     let invitation = ctx.store.invitation_details(&token_hash).await??;
     let Some(user) = ctx.store.user_by_email(&invitation.email).await? else {
@@ -40,7 +40,7 @@ pub async fn accept_invite_existing(token: String, password: String) -> Result<(
             .await?;
         return Err(e.into());
     }
-    if !accounts::verify_password(&user.password_hash, &password) {
+    if !accounts::verify_password(Some(&user.password_hash), &password).await? {
         ctx.store
             .audit(Audit {
                 organisation_id: None,

@@ -45,7 +45,7 @@ pub async fn invite_member(subdomain: String, email: String, role: String) -> Re
             role,
             token_hash: &token_hash,
             expires_at: chrono::Utc::now() + invitations::INVITE_TTL,
-            mail_job: &mail::mail_job_payload(&message),
+            mail_job: &mail::mail_job_payload(&ctx.master_key, &message),
             actor_id: user.user_id,
             ip: &ip,
         })

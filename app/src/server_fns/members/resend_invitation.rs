@@ -48,7 +48,7 @@ pub async fn resend_invitation(subdomain: String, invitation_id: i64) -> Result<
             invitation_id,
             &token_hash,
             chrono::Utc::now() + invitations::INVITE_TTL,
-            &mail::mail_job_payload(&message),
+            &mail::mail_job_payload(&ctx.master_key, &message),
             user.user_id,
             &auth::client_ip(),
         )

@@ -10,17 +10,17 @@ use crate::error::AppError;
 /// at the limit, so an oversized upload is never held whole.
 #[server(input = MultipartFormData, endpoint = "public/verify_badge")]
 pub async fn verify_badge(data: MultipartData) -> Result<(), AppError> {
-    use crate::ssr::uploads::{bad_form, read_field};
+    use crate::ssr::uploads::{read_field, read_text, Form, TEXT_LIMIT};
     use crate::ssr::{auth, context};
     use laurel_service::verification::{self, MAX_UPLOAD_BYTES};
 
-    let mut form = data.into_inner().ok_or(AppError::Internal)?;
+    let mut form = Form::open(data).await?;
     let (mut image, mut text, mut recipient) = (None, String::new(), String::new());
-    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+    while let Some(mut field) = form.next().await? {
         match field.name() {
             Some("image") => image = Some(read_field(&mut field, MAX_UPLOAD_BYTES).await?),
-            Some("text") => text = field.text().await.map_err(bad_form)?,
-            Some("recipient") => recipient = field.text().await.map_err(bad_form)?,
+            Some("text") => text = read_text(&mut field, laurel::verify::MAX_TEXT_BYTES).await?,
+            Some("recipient") => recipient = read_text(&mut field, TEXT_LIMIT).await?,
             _ => {}
         }
     }

@@ -19,7 +19,7 @@ pub async fn change_password(
     let ctx = context()?;
     let user = auth::require_user().await?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("password:ip:{ip}"), 30, 900).await?;
+    auth::limit_address("password", 30, 900).await?;
     let account_key = format!("password:account:{}", user.user_id);
     if let Err(e) = accounts::rate_limit(&ctx.store, &account_key, 5, 900).await {
         ctx.store
@@ -38,7 +38,7 @@ pub async fn change_password(
         .user_by_email(&user.email)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if !accounts::verify_password(&account.password_hash, &current_password) {
+    if !accounts::verify_password(Some(&account.password_hash), &current_password).await? {
         ctx.store
             .audit(Audit {
                 organisation_id: None,
@@ -63,7 +63,7 @@ pub async fn change_password(
         ));
     }
     accounts::check_password_strength(&new_password, &[&user.email, &user.display_name])?;
-    let password_hash = accounts::hash_password(&new_password)?;
+    let password_hash = accounts::hash_password(&new_password).await?;
     let (session, session_hash) = accounts::new_token();
     ctx.store
         .change_password(

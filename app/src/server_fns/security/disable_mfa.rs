@@ -31,7 +31,7 @@ pub async fn disable_mfa(password: String, code: String) -> Result<(), AppError>
         .user_by_email(&user.email)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if !accounts::verify_password(&account.password_hash, &password) {
+    if !accounts::verify_password(Some(&account.password_hash), &password).await? {
         ctx.store
             .audit(Audit {
                 organisation_id: None,

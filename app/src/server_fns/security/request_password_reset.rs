@@ -22,7 +22,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let email = laurel::Email::parse(&email)?;
     let ctx = context()?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("reset:ip:{ip}"), 10, 3600).await?;
+    auth::limit_address("reset", 10, 3600).await?;
     accounts::rate_limit(&ctx.store, &format!("reset:email:{email}"), 3, 3600).await?;
     let (token, hash) = accounts::new_token();
     let link = ctx.site().password_reset(&token);
@@ -42,7 +42,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
              <p>If you did not ask for it, ignore this mail: your password stays as it is.</p><p>— Laurel</p>"
         ),
     };
-    let payload = mail::mail_job_payload(&message);
+    let payload = mail::mail_job_payload(&ctx.master_key, &message);
     if let Some(user) = ctx.store.user_by_email(email.as_str()).await? {
         ctx.store
             .create_email_token(

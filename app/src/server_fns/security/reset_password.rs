@@ -16,7 +16,7 @@ pub async fn reset_password(
 
     let ctx = context()?;
     let ip = auth::client_ip();
-    accounts::rate_limit(&ctx.store, &format!("reset-link:ip:{ip}"), 20, 3600).await?;
+    auth::limit_address("reset-link", 20, 3600).await?;
     let token_hash = accounts::token_hash(&token);
     let email = match ctx
         .store
@@ -32,7 +32,8 @@ pub async fn reset_password(
         ));
     };
     let password_hash =
-        accounts::choose_password(&password, &password_confirm, &[&email, &user.display_name])?;
+        accounts::choose_password(&password, &password_confirm, &[&email, &user.display_name])
+            .await?;
     if let Err(problem) = ctx
         .store
         .reset_password(&token_hash, &password_hash, &ip)

@@ -9,18 +9,14 @@ use crate::error::AppError;
 /// the limit, so an oversized upload is never held whole.
 #[server(input = MultipartFormData, endpoint = "settings/upload_org_image")]
 pub async fn upload_org_image(data: MultipartData) -> Result<(), AppError> {
-    use crate::ssr::uploads::profile_image;
-    use crate::ssr::{access::require_role, auth, context};
+    use crate::ssr::uploads::{profile_image, Form};
+    use crate::ssr::{auth, context};
     use laurel::AuditEvent;
     use laurel::Role;
     use laurel_store::Audit;
 
-    let form = profile_image(data).await?;
-    let subdomain = form
-        .field("subdomain")
-        .ok_or_else(|| AppError::Invalid("The form is missing the organisation.".into()))?;
-    let (user, membership) = require_role(subdomain, Role::Privileged).await?;
-    let (mime, image) = form.image?;
+    let (form, user, membership) = Form::for_organisation(data, Role::Privileged).await?;
+    let (mime, image) = profile_image(form).await?;
     let ctx = context()?;
     ctx.store
         .set_organisation_image(membership.organisation_id, Some((mime, &image)))

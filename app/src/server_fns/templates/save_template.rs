@@ -10,8 +10,8 @@ use crate::error::AppError;
 /// the template's page (where a form post is redirected).
 #[server(input = MultipartFormData, endpoint = "templates/save_template")]
 pub async fn save_template(data: MultipartData) -> Result<String, AppError> {
-    use crate::ssr::uploads::{bad_form, read_field};
-    use crate::ssr::{access::require_role, auth, context};
+    use crate::ssr::uploads::{read_field, read_text, Form, TEXT_LIMIT};
+    use crate::ssr::{auth, context};
     use laurel::image::ImageRules;
     use laurel::template::TemplateFields;
     use laurel::AuditEvent;
@@ -19,26 +19,19 @@ pub async fn save_template(data: MultipartData) -> Result<String, AppError> {
     use laurel_service::templates;
     use laurel_store::Audit;
 
-    let mut form = data.into_inner().ok_or(AppError::Internal)?;
-    let mut subdomain = String::new();
+    let (mut form, user, m) = Form::for_organisation(data, Role::Regular).await?;
     let mut template_id = String::new();
     let mut fields = TemplateFields::default();
     let mut image = None;
     let limit = ImageRules::BADGE.max_bytes;
-    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+    while let Some(mut field) = form.next().await? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "image" {
             image = Some(read_field(&mut field, limit).await?);
             continue;
         }
-        let text = field.text().await.map_err(bad_form)?;
-        if text.len() > 64 * 1024 {
-            return Err(AppError::Invalid(format!(
-                "The field “{name}” is too long."
-            )));
-        }
+        let text = read_text(&mut field, TEXT_LIMIT).await?;
         match name.as_str() {
-            "subdomain" => subdomain = text,
             "template_id" => template_id = text,
             "name" => fields.name = text,
             "description" => fields.description = text,
@@ -51,7 +44,6 @@ pub async fn save_template(data: MultipartData) -> Result<String, AppError> {
             _ => {}
         }
     }
-    let (user, m) = require_role(&subdomain, Role::Regular).await?;
     let template_id = match template_id.trim() {
         "" => None,
         id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),

@@ -54,7 +54,7 @@ pub async fn add_address(email: String) -> Result<(), AppError> {
             chrono::Utc::now() + accounts::SIGNUP_LINK_TTL,
             None,
             None,
-            &mail::mail_job_payload(&message),
+            &mail::mail_job_payload(&ctx.master_key, &message),
         )
         .await?;
     leptos_axum::redirect(&format!(

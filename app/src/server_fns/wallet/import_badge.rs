@@ -10,20 +10,19 @@ use crate::error::AppError;
 /// else's or not authentic. Lands on the imported badge in the wallet.
 #[server(input = MultipartFormData, endpoint = "wallet/import_badge")]
 pub async fn import_badge(data: MultipartData) -> Result<(), AppError> {
-    use crate::ssr::uploads::{bad_form, read_field};
+    use crate::ssr::uploads::{read_field, read_text, Form};
     use crate::ssr::{auth, context};
     use laurel::AuditEvent;
     use laurel_service::imports::{self, Holder};
     use laurel_service::verification::{self, MAX_UPLOAD_BYTES};
     use laurel_store::Audit;
 
-    let user = auth::require_user().await?;
-    let mut form = data.into_inner().ok_or(AppError::Internal)?;
+    let (mut form, user) = Form::for_user(data).await?;
     let (mut image, mut text) = (None, String::new());
-    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+    while let Some(mut field) = form.next().await? {
         match field.name() {
             Some("image") => image = Some(read_field(&mut field, MAX_UPLOAD_BYTES).await?),
-            Some("text") => text = field.text().await.map_err(bad_form)?,
+            Some("text") => text = read_text(&mut field, laurel::verify::MAX_TEXT_BYTES).await?,
             _ => {}
         }
     }

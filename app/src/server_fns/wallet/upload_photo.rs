@@ -8,11 +8,11 @@ use crate::error::AppError;
 /// (`ssr::uploads::profile_image`). The profile must be saved first.
 #[server(input = MultipartFormData, endpoint = "wallet/upload_photo")]
 pub async fn upload_photo(data: MultipartData) -> Result<(), AppError> {
-    use crate::ssr::uploads::profile_image;
-    use crate::ssr::{auth, context};
+    use crate::ssr::context;
+    use crate::ssr::uploads::{profile_image, Form};
 
-    let user = auth::require_user().await?;
-    let (mime, image) = profile_image(data).await?.image?;
+    let (form, user) = Form::for_user(data).await?;
+    let (mime, image) = profile_image(form).await?;
     if !context()?
         .store
         .set_holder_image(user.user_id, Some((mime, &image)))

@@ -627,11 +627,12 @@ async fn scenario(store: &Store) {
     .await;
 
     // Mails: each invoice, each payment, each decline — to the billing address.
-    let mails = count_rows(
-        store,
-        "jobs WHERE queue = 'mail' AND payload LIKE '%accounts@billed.example%'",
-    )
-    .await;
+    let mails = laurel_store::testing::job_payloads(store, "mail")
+        .await
+        .into_iter()
+        .map(|p| laurel_service::mail::queued_mail(&ctx.master_key, p).unwrap())
+        .filter(|m| m.to.as_str() == "accounts@billed.example")
+        .count();
     assert_eq!(
         mails,
         3 + 3 + 4,

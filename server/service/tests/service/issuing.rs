@@ -30,6 +30,16 @@ on_both_backends!(
     quota_within_a_chunk
 );
 on_both_backends!(register_on_sqlite, register_on_postgres, register);
+on_both_backends!(
+    stopped_batch_resumes_on_sqlite,
+    stopped_batch_resumes_on_postgres,
+    stopped_batch_resumes
+);
+on_both_backends!(
+    one_active_key_on_sqlite,
+    one_active_key_on_postgres,
+    one_active_key
+);
 
 const PNG: &[u8] = b"\x89PNG fake bytes: the store does not look inside";
 
@@ -48,20 +58,11 @@ pub fn design(name: &str) -> TemplateDesign<'_> {
 }
 
 pub fn ctx(store: &Store) -> ServerContext {
-    ServerContext {
-        store: store.clone(),
-        public_url: Arc::from("https://badges.example.org"),
-        master_key: Arc::new(MasterKey::generate()),
-        trust_forwarded_for: false,
-        base_domain: None,
-        fetcher: laurel_service::fetch::HttpFetcher::new(false),
-        api_per_minute: laurel_service::DEFAULT_API_PER_MINUTE,
-        billing: Default::default(),
-        clock: laurel_service::Clock::system(),
-        events: laurel_service::analytics::EventSink::new(store.clone()),
-        analytics_keep_days: laurel_service::DEFAULT_ANALYTICS_KEEP_DAYS,
-        documents: laurel_service::hosted::DocumentCache::new(),
-    }
+    ServerContext::new(
+        store.clone(),
+        "https://badges.example.org",
+        Arc::new(MasterKey::generate()),
+    )
 }
 
 /// An organisation on a free trial (billing never refuses it).
@@ -585,5 +586,144 @@ async fn quota_within_a_chunk(store: &Store) {
             .await
             .unwrap(),
         3
+    );
+}
+
+/// Eight first requests at once leave the organisation one active signing
+/// key, and every key any of them signed with is published; the unique
+/// index refuses a second active key outright.
+async fn one_active_key(store: &Store) {
+    let master = Arc::new(MasterKey::generate());
+    let org = org(store, "keys").await;
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (store, master) = (store.clone(), master.clone());
+            tokio::spawn(async move {
+                laurel_service::issuing::active_key(&store, &master, org.id)
+                    .await
+                    .map(|(row, _)| row.kid)
+            })
+        })
+        .collect();
+    let mut used = Vec::new();
+    for task in tasks {
+        used.push(task.await.unwrap().unwrap());
+    }
+    let keys = store.issuer_keys(org.id).await.unwrap();
+    let active: Vec<_> = keys.iter().filter(|k| k.retired_at.is_none()).collect();
+    assert_eq!(active.len(), 1, "{keys:?}");
+    for kid in &used {
+        assert!(keys.iter().any(|k| &k.kid == kid), "{kid} is published");
+    }
+    let insert = |kid: &str, retired: &str| {
+        format!(
+            "INSERT INTO issuer_keys (organisation_id, kid, public_pem, sealed_private, created_at, retired_at) \
+             VALUES ({}, '{kid}', 'pem', '\\x00', CURRENT_TIMESTAMP, {retired})",
+            org.id
+        )
+    };
+    laurel_store::testing::execute(store, &insert("retired-extra", "CURRENT_TIMESTAMP")).await;
+    laurel_store::testing::execute_fails(store, &insert("second-active", "NULL")).await;
+}
+
+/// A running batch whose job gave up is marked stopped with the job's last
+/// error (not left "running" forever); a batch with a live job is not;
+/// resuming queues a job that finishes it, and only a stopped batch
+/// resumes.
+async fn stopped_batch_resumes(store: &Store) {
+    let ctx = ctx(store);
+    let o = org(store, "batch-stop").await;
+    let (t, _) = store
+        .create_template(o.id, None, "stop-class", &design("Stop"))
+        .await
+        .unwrap();
+    let (_other, _) = store
+        .create_template(o.id, Some("other-ext"), "stop-other", &design("Other"))
+        .await
+        .unwrap();
+    let stopped = create_batch(store, o.id, &t, None, "a.csv", FILE.as_bytes())
+        .await
+        .unwrap();
+    let live = create_batch(
+        store,
+        o.id,
+        &t,
+        None,
+        "b.csv",
+        b"email,first_name,last_name,achievement_date\nz@example.com,Zed,Zeta,2026-02-01\n",
+    )
+    .await
+    .unwrap();
+    assert!(store.confirm_batch(o.id, stopped).await.unwrap());
+    assert!(store.confirm_batch(o.id, live).await.unwrap());
+    assert_eq!(
+        laurel_service::batches::sweep(store).await.unwrap(),
+        0,
+        "both have a job"
+    );
+    // The first batch's job spends its attempts.
+    laurel_store::testing::execute(
+        store,
+        &format!(
+            "UPDATE jobs SET failed_at = created_at, attempts = max_attempts, \
+             last_error = 'batch {stopped}: the database went away' \
+             WHERE queue = 'batch' AND payload = '{}'",
+            laurel_store::batch_job_payload(stopped)
+        ),
+    )
+    .await;
+    assert_eq!(laurel_service::batches::sweep(store).await.unwrap(), 1);
+    assert_eq!(
+        laurel_service::batches::sweep(store).await.unwrap(),
+        0,
+        "marked once"
+    );
+    let b = store.batch(o.id, stopped).await.unwrap().unwrap();
+    assert_eq!(b.status, laurel::BatchStatus::Running);
+    assert_eq!(
+        b.stalled_reason.as_deref(),
+        Some(format!("batch {stopped}: the database went away").as_str())
+    );
+    assert_eq!(
+        store
+            .batch(o.id, live)
+            .await
+            .unwrap()
+            .unwrap()
+            .stalled_reason,
+        None
+    );
+    // Only a stopped batch resumes, and only in its organisation.
+    let other = org(store, "batch-stop-other").await;
+    assert!(matches!(
+        laurel_service::batches::resume(store, other.id, stopped).await,
+        Err(laurel_service::ServiceError::Conflict(_))
+    ));
+    assert!(matches!(
+        laurel_service::batches::resume(store, o.id, live).await,
+        Err(laurel_service::ServiceError::Conflict(_))
+    ));
+    laurel_service::batches::resume(store, o.id, stopped)
+        .await
+        .unwrap();
+    assert!(store
+        .batch(o.id, stopped)
+        .await
+        .unwrap()
+        .unwrap()
+        .stalled_reason
+        .is_none());
+    assert!(
+        laurel_service::batches::resume(store, o.id, stopped)
+            .await
+            .is_err(),
+        "resumed once"
+    );
+    while !run_batch(&ctx, stopped, Duration::ZERO).await.unwrap() {}
+    let c = store.batch_counts(stopped).await.unwrap();
+    assert_eq!((c.pending, c.issued), (0, 3), "{c:?}");
+    assert_eq!(
+        store.batch(o.id, stopped).await.unwrap().unwrap().status,
+        laurel::BatchStatus::Done
     );
 }

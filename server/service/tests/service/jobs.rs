@@ -283,6 +283,93 @@ async fn fail_and_backoff(db: &TestDatabase) {
 }
 
 on_both_databases!(
+    mail_is_retried_by_age_sqlite,
+    mail_is_retried_by_age_postgres,
+    mail_is_retried_by_age
+);
+/// Mail is retried for 48 hours whatever the attempts (an SMTP server down
+/// for a night loses nothing); past that, the next failure gives it up, and
+/// the operator's retry brings it back. Other queues keep their 8 attempts.
+async fn mail_is_retried_by_age(db: &TestDatabase) {
+    let store = open(db).await;
+    let set_age = |id: i64, hours: i64| {
+        let at = (Utc::now() - chrono::Duration::hours(hours))
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
+        format!("UPDATE jobs SET created_at = '{at}' WHERE id = {id}")
+    };
+    let fail_once = |queue: &'static str, id: i64| {
+        let store = store.clone();
+        async move {
+            let claimed = store.claim(queue, "w", LEASE).await.unwrap().unwrap();
+            assert_eq!(claimed.id, id);
+            store
+                .fail(
+                    id,
+                    "w",
+                    "SMTP: connection refused",
+                    Utc::now() - chrono::Duration::seconds(1),
+                )
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    for queue in [laurel_store::MAIL_QUEUE, laurel_store::HOLDER_MAIL_QUEUE] {
+        let id = store.enqueue(queue, &json!({}), Utc::now()).await.unwrap();
+        laurel_store::testing::execute(&store, &set_age(id, 47)).await;
+        for _ in 0..20 {
+            let failed = fail_once(queue, id).await;
+            assert!(
+                failed.failed_at.is_none(),
+                "{queue}: still retried after {} attempts",
+                failed.attempts
+            );
+        }
+        laurel_store::testing::execute(&store, &set_age(id, 49)).await;
+        let failed = fail_once(queue, id).await;
+        assert!(
+            failed.failed_at.is_some(),
+            "{queue}: given up past 48 hours"
+        );
+    }
+    let failed = store.failed_jobs().await.unwrap();
+    let queues: Vec<(&str, i64)> = failed.iter().map(|(q, n, _)| (q.as_str(), *n)).collect();
+    assert_eq!(queues, [("mail", 1), ("mail-holder", 1)]);
+    assert_eq!(failed[0].2.as_deref(), Some("SMTP: connection refused"));
+    // The operator's retry, of one queue: pending again, its age afresh.
+    assert_eq!(store.retry_failed_jobs(Some("mail")).await.unwrap(), 1);
+    assert_eq!(store.count_pending("mail").await.unwrap(), 1);
+    assert_eq!(store.count_pending("mail-holder").await.unwrap(), 0);
+    let retried = store.claim("mail", "w", LEASE).await.unwrap().unwrap();
+    let again = store
+        .fail(retried.id, "w", "still down", Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        again.failed_at.is_none() && again.attempts == 1,
+        "{again:?}"
+    );
+    assert_eq!(
+        store.retry_failed_jobs(None).await.unwrap(),
+        1,
+        "the holder mail"
+    );
+    // Delivered mail keeps no payload; other queues keep theirs.
+    for (queue, kept) in [("mail-holder", false), ("q", true)] {
+        let sealed = json!({"sealed": "c2VhbGVk"});
+        let id = store.enqueue(queue, &sealed, Utc::now()).await.unwrap();
+        while let Some(claimed) = store.claim(queue, "w", LEASE).await.unwrap() {
+            assert!(store.complete(claimed.id, "w").await.unwrap());
+        }
+        let payload = job(&store, id).await.payload_json().unwrap();
+        assert_eq!(payload == sealed, kept, "{queue}: {payload}");
+        assert_eq!(payload == json!({}), !kept, "{queue}: {payload}");
+    }
+    store.close().await;
+}
+
+on_both_databases!(
     concurrent_claimers_sqlite,
     concurrent_claimers_postgres,
     concurrent_claimers

@@ -428,6 +428,18 @@ async fn password_change(store: &Store) {
         .create_login_challenge(id, "chal-p", Utc::now() + Duration::minutes(10), "ip", "ua")
         .await
         .unwrap();
+    // Reset links asked for before the change, the user's and a bystander's.
+    let hour = Utc::now() + Duration::hours(1);
+    for (email, token) in [
+        ("password-org@example.org", "reset-mine"),
+        ("bystander-org@example.org", "reset-theirs"),
+    ] {
+        let mail = serde_json::json!({"to": email, "subject": "s", "text": "t", "html": "h"});
+        store
+            .create_email_token(TokenPurpose::Reset, email, token, hour, None, None, &mail)
+            .await
+            .unwrap();
+    }
     store
         .change_password(
             id,
@@ -468,6 +480,20 @@ async fn password_change(store: &Store) {
         store.session_user("sess-b").await.unwrap().is_some(),
         "other users are untouched"
     );
+    assert_eq!(
+        store
+            .usable_token(TokenPurpose::Reset, "reset-mine")
+            .await
+            .unwrap()
+            .err(),
+        Some(TokenProblem::Used),
+        "a reset link from before the change no longer works"
+    );
+    assert!(store
+        .usable_token(TokenPurpose::Reset, "reset-theirs")
+        .await
+        .unwrap()
+        .is_ok());
     let audit = store.user_audit_events(id, 1).await.unwrap();
     assert_eq!(
         audit[0],

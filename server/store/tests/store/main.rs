@@ -7,4 +7,5 @@ mod billing;
 mod concurrency;
 mod members;
 mod migrations;
+mod purge;
 mod remote;
