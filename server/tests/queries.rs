@@ -46,15 +46,7 @@ struct Seeded {
 async fn seed(store: &Store, base: &str, key: Arc<MasterKey>) -> Seeded {
     let ctx = ServerContext::new(store.clone(), base, key);
     let (org, cookie) = owner::signed_in_owner(store, SUBDOMAIN).await;
-    let issuer = Issuer::load(
-        store,
-        &ctx.master_key,
-        &ctx.public_url,
-        ctx.urls(&org.subdomain),
-        &org,
-    )
-    .await
-    .unwrap();
+    let issuer = Issuer::of(&ctx, &org).await.unwrap();
     let (template, class) = store
         .create_template(
             org.id,
