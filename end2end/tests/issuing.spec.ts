@@ -1,9 +1,10 @@
 import { test, expect } from './base';
 import type { BrowserContext, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseURL } from '../playwright.config';
+import { baseURL, dataDir } from '../playwright.config';
 import { badgecheck } from './badgecheck';
 import { linkIn, waitForMail } from './mail';
 import { F, design, newTemplate, ownAddress, person, regularColleague, signUp, unique } from './flows';
@@ -187,6 +188,51 @@ test('issue by hand and by CSV batch: preview, progress to 100 %, results, no du
   await expect(page.getByTestId('issued-month')).toHaveText('7');
   await expect(page.getByTestId('pending-claims')).toHaveText('6');
   void id;
+});
+
+test('a batch whose job gave up says why and resumes where it stopped', async ({ page }, info) => {
+  await ownAddress(page);
+  const { subdomain } = await signUp(page, info);
+  await newTemplate(page, subdomain, { name: 'Resumed Badge', image: `${F}/badge-200.png` });
+  const tag = unique('r', info.project.name).toLowerCase();
+  const file = csvFile(
+    ['email,first_name,last_name,achievement_date', ...[1, 2, 3].map((n) => `r${n}-${tag}@example.com,Res,Umed ${n},2026-02-0${n}`)].join('\n') + '\n',
+  );
+  await page.goto(`/portal/${subdomain}/batches`);
+  await page.getByLabel('CSV file (UTF-8, at most 100,000 rows)').setInputFiles(file);
+  await page.getByRole('button', { name: 'Upload and preview' }).click();
+  await expect(page.getByTestId('count-pending')).toHaveText('3');
+  const id = /\/batches\/(\d+)/.exec(page.url())![1];
+  // What the sweep leaves when a running batch's job spent its attempts
+  // (laurel_service::batches::sweep, tested on both databases): running,
+  // no job, the job's last error.
+  const reason = `batch ${id}: the database went away`;
+  execFileSync('python3', [
+    '-c',
+    'import sqlite3, sys\n' +
+      'db = sqlite3.connect(sys.argv[1], timeout=10)\n' +
+      "db.execute(\"UPDATE issue_batches SET status = 'running', confirmed_at = created_at, stalled_reason = ? WHERE id = ?\", (sys.argv[3], int(sys.argv[2])))\n" +
+      'db.commit()',
+    `${dataDir}/laurel.db`,
+    id,
+    reason,
+  ]);
+  await page.reload();
+  const stalled = page.getByTestId('stalled');
+  await expect(stalled).toContainText('This batch stopped before it finished.');
+  await expect(stalled).toContainText(`Reason: ${reason}`);
+  await expect(stalled).toContainText('The 0 badge(s) issued so far are kept. Resume to issue the 3 row(s) left.');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('batch')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('count-issued')).toHaveText('3');
+  await expect(page.getByTestId('stalled')).toHaveCount(0);
+  // Resuming a batch that is not stopped is refused, saying so.
+  const again = await page.request.post('/api/issuing/confirm_batch', {
+    form: { subdomain, id, action: 'resume' },
+    headers: { Origin: baseURL, Accept: 'application/json' },
+  });
+  expect(again.status()).toBe(409);
+  expect(await again.text()).toContain('This batch is not stopped: there is nothing to resume.');
 });
 
 test('revoke with confirmation: the assertion answers 410 and the official validator reports it invalid', async ({ page }, info) => {

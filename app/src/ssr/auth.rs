@@ -99,6 +99,39 @@ pub fn client_net() -> String {
     laurel_service::net::rate_key(&client_ip())
 }
 
+/// The password attempts of one account: the counters [`limit_password`]
+/// keeps, cleared together after a right password.
+pub struct PasswordAttempts([String; 2]);
+
+impl PasswordAttempts {
+    /// Forgets the failed attempts (the password was right).
+    pub async fn clear(&self) -> Result<(), AppError> {
+        let ctx = super::context()?;
+        for key in &self.0 {
+            ctx.store.clear_rate_limit(key).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Counts a password attempt for the account of `email`: five wrong ones
+/// from one network lock that account for that network for 15 minutes — so
+/// a stranger guessing from elsewhere cannot lock its owner out — and 50
+/// from all networks together slow a guesser who rotates them. Every
+/// sign-in with a password (`account/login`, `members/accept_invite_existing`)
+/// counts here.
+pub async fn limit_password(email: &str) -> Result<PasswordAttempts, AppError> {
+    let ctx = super::context()?;
+    let keys = [
+        format!("login:account:{email}:from:{}", client_net()),
+        format!("login:account:{email}"),
+    ];
+    for (key, limit) in keys.iter().zip([5, 50]) {
+        laurel_service::accounts::rate_limit(&ctx.store, key, limit, 900).await?;
+    }
+    Ok(PasswordAttempts(keys))
+}
+
 /// Counts this request against the per-address limit `what` (`limit`
 /// attempts per `window_secs`, by [`client_net`]): every per-address limit
 /// of a server function goes through here.

@@ -70,8 +70,11 @@ impl Form {
         data: MultipartData,
         needed: Role,
     ) -> Result<(Self, SessionUser, Membership), AppError> {
-        // Not signed in: refused before a byte of the body is read.
-        super::auth::require_user().await?;
+        // No session at all: refused before a byte of the body is read (the
+        // session itself is checked with the role, below).
+        if super::auth::session_token().is_none() {
+            return Err(AppError::Unauthorized);
+        }
         let mut form = Self::open(data).await?;
         let subdomain = match form.next().await? {
             Some(mut field) if field.name() == Some("subdomain") => read_text(&mut field, 64).await?,

@@ -19,28 +19,22 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let Ok(email) = laurel::Email::parse(&email) else {
         return Err(wrong());
     };
-    // Five wrong passwords for an account from one network lock that pair
-    // for 15 minutes, so a stranger guessing from elsewhere cannot lock the
-    // owner out; 50 across all networks slow a guesser who rotates them.
-    let account_key = format!("login:account:{email}:from:{}", auth::client_net());
-    let account_wide_key = format!("login:account:{email}");
-    let limited = match accounts::rate_limit(&ctx.store, &account_key, 5, 900).await {
-        Ok(()) => accounts::rate_limit(&ctx.store, &account_wide_key, 50, 900).await,
-        refused => refused,
+    let attempts = match auth::limit_password(email.as_str()).await {
+        Ok(attempts) => attempts,
+        Err(e) => {
+            let user = ctx.store.user_by_email(email.as_str()).await?;
+            ctx.store
+                .audit(Audit {
+                    organisation_id: None,
+                    user_id: user.map(|u| u.id),
+                    event: AuditEvent::LockedOut,
+                    detail: email.as_str().to_string(),
+                    ip: &ip,
+                })
+                .await?;
+            return Err(e);
+        }
     };
-    if let Err(e) = limited {
-        let user = ctx.store.user_by_email(email.as_str()).await?;
-        ctx.store
-            .audit(Audit {
-                organisation_id: None,
-                user_id: user.map(|u| u.id),
-                event: AuditEvent::LockedOut,
-                detail: email.as_str().to_string(),
-                ip: &ip,
-            })
-            .await?;
-        return Err(e.into());
-    }
     let user = ctx.store.user_by_email(email.as_str()).await?;
     // Without an account, the same work against a decoy: timing does not
     // reveal accounts.
@@ -58,8 +52,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             .await?;
         return Err(wrong());
     };
-    ctx.store.clear_rate_limit(&account_key).await?;
-    ctx.store.clear_rate_limit(&account_wide_key).await?;
+    attempts.clear().await?;
     if ctx
         .store
         .mfa_state(user.id)

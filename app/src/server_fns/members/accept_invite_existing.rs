@@ -27,19 +27,21 @@ pub async fn accept_invite_existing(token: String, password: String) -> Result<(
                 .into(),
         ));
     };
-    let account_key = format!("login:account:{}", invitation.email);
-    if let Err(e) = accounts::rate_limit(&ctx.store, &account_key, 5, 900).await {
-        ctx.store
-            .audit(Audit {
-                organisation_id: None,
-                user_id: Some(user.id),
-                event: AuditEvent::LockedOut,
-                detail: invitation.email.to_string(),
-                ip: &ip,
-            })
-            .await?;
-        return Err(e.into());
-    }
+    let attempts = match auth::limit_password(&invitation.email).await {
+        Ok(attempts) => attempts,
+        Err(e) => {
+            ctx.store
+                .audit(Audit {
+                    organisation_id: None,
+                    user_id: Some(user.id),
+                    event: AuditEvent::LockedOut,
+                    detail: invitation.email.to_string(),
+                    ip: &ip,
+                })
+                .await?;
+            return Err(e);
+        }
+    };
     if !accounts::verify_password(Some(&user.password_hash), &password).await? {
         ctx.store
             .audit(Audit {
@@ -52,7 +54,7 @@ pub async fn accept_invite_existing(token: String, password: String) -> Result<(
             .await?;
         return Err(AppError::Invalid("The password is not right.".into()));
     }
-    ctx.store.clear_rate_limit(&account_key).await?;
+    attempts.clear().await?;
     let current = auth::current_user().await?;
     let signed_in_here = current.as_ref().is_some_and(|u| u.user_id == user.id);
     let (session, session_hash) = accounts::new_token();
