@@ -14,7 +14,8 @@ use laurel_service::issuing::{Issuer, Source};
 use laurel_service::ServerContext;
 use laurel_store::on_both_backends;
 use laurel_store::{
-    IssueOutcome, Organisation, RegisterQuery, Store, TemplateDesign, HOLDER_MAIL_QUEUE,
+    IssueOutcome, Organisation, RegisterQuery, Store, TemplateDesign, TemplateRow,
+    HOLDER_MAIL_QUEUE,
 };
 
 on_both_backends!(templates_on_sqlite, templates_on_postgres, templates);
@@ -260,17 +261,29 @@ const FILE: &str = "email,first_name,last_name,achievement_date,template\n\
     f@example.com,Fay,Phi,2026-01-05,no-such-template\n\
     g@example.com,Gus,Gee,2026-01-06,other-ext\n";
 
-async fn batches(store: &Store) {
-    let ctx = ctx(store);
-    let o = org(store, "batch-a").await;
+/// An organisation for [`FILE`]: its batch template, and the template of
+/// the rows that name `other-ext`.
+async fn batch_org(store: &Store, sub: &str) -> (Organisation, TemplateRow, TemplateRow) {
+    let o = org(store, sub).await;
     let (t, _) = store
-        .create_template(o.id, None, "batch-class", &design("Batch"))
+        .create_template(o.id, None, &format!("{sub}-class"), &design("Batch"))
         .await
         .unwrap();
     let (other, _) = store
-        .create_template(o.id, Some("other-ext"), "batch-other", &design("Other"))
+        .create_template(
+            o.id,
+            Some("other-ext"),
+            &format!("{sub}-other"),
+            &design("Other"),
+        )
         .await
         .unwrap();
+    (o, t, other)
+}
+
+async fn batches(store: &Store) {
+    let ctx = ctx(store);
+    let (o, t, other) = batch_org(store, "batch-a").await;
     let id = create_batch(store, o.id, &t, None, "people.csv", FILE.as_bytes())
         .await
         .unwrap();
@@ -632,15 +645,7 @@ async fn one_active_key(store: &Store) {
 /// resumes.
 async fn stopped_batch_resumes(store: &Store) {
     let ctx = ctx(store);
-    let o = org(store, "batch-stop").await;
-    let (t, _) = store
-        .create_template(o.id, None, "stop-class", &design("Stop"))
-        .await
-        .unwrap();
-    let (_other, _) = store
-        .create_template(o.id, Some("other-ext"), "stop-other", &design("Other"))
-        .await
-        .unwrap();
+    let (o, t, _) = batch_org(store, "batch-stop").await;
     let stopped = create_batch(store, o.id, &t, None, "a.csv", FILE.as_bytes())
         .await
         .unwrap();
