@@ -1,5 +1,5 @@
 # The two commands (see README.md). Both install what they need first.
-.PHONY: run test check test-core test-store test-sqlite e2e bench
+.PHONY: run test check test-core test-store test-sqlite e2e bench fuzz
 run:
 	./scripts/run.sh
 test:
@@ -37,3 +37,10 @@ bench:
 	cargo bench -p laurel --locked
 	cargo bench -p laurel-server --bench profile --locked
 	cargo bench -p laurel-server --bench remote --locked
+
+# Every fuzz target to 10 million executions (about an hour on 2 cores);
+# what finds new coverage is merged into fuzz/corpus. `make test` runs a
+# short run of each. Figures in README.md ("Fuzzing").
+fuzz:
+	./scripts/setup.sh
+	./scripts/fuzz.sh long

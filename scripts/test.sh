@@ -2,7 +2,7 @@
 # The test command: install what is missing, then run every check and test:
 # rustfmt, clippy (server and WASM feature sets), the setup script's own
 # tests, the cargo test suites (the store and the real server binary on SQLite
-# and on PostgreSQL), then the production build (`cargo leptos build
+# and on PostgreSQL), a short run of each fuzz target, then the production build (`cargo leptos build
 # --release`: release server, wasm-opt'd release WASM) and the Playwright
 # suite in Chromium against exactly that (SSR and hydrated projects).
 set -euo pipefail
@@ -42,6 +42,9 @@ cargo test --locked
 
 step "deployment: the image definition and the Kubernetes manifests (offline schema check)"
 "${DEPLOY_CHECK_VENV:-$PWD/target/deploy-check-venv}/bin/python" deploy/check/check.py deploy target/debug/laurel
+
+step "fuzzing: a short run of every fuzz target on its corpus (make fuzz runs them long)"
+scripts/fuzz.sh smoke
 
 step "build for production (release server binary + release WASM through wasm-opt + CSS)"
 build_start=$(date +%s)

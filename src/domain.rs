@@ -189,12 +189,16 @@ impl SocialLinks {
             (Social::Facebook, &self.facebook_url, self.facebook_visible),
             (Social::Twitter, &self.twitter_url, self.twitter_visible),
         ] {
-            if visible && !url.is_empty() {
-                out.push(VisibleLink {
-                    network: social.hosts().0.to_owned(),
-                    text: url.clone(),
-                    url: Some(url.clone()),
-                });
+            // Checked again as it is shown: a link stored past the form's
+            // check (not https on the network's domain) is left out.
+            if let (true, Ok(url)) = (visible, social.parse_link(url)) {
+                if !url.is_empty() {
+                    out.push(VisibleLink {
+                        network: social.hosts().0.to_owned(),
+                        text: url.clone(),
+                        url: Some(url),
+                    });
+                }
             }
         }
         if self.wechat_visible && !self.wechat_id.is_empty() {
@@ -206,6 +210,15 @@ impl SocialLinks {
         }
         out
     }
+}
+
+/// `url` when it is an absolute http(s) URL: the only links a page makes of
+/// what people typed (criteria, evidence). A `javascript:` or `data:` URL
+/// that reached the database past the forms' checks (an old row, another
+/// writer) becomes no link at all, not a script.
+pub fn web_link(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.to_string())
 }
 
 /// A syntactically valid email address, stored in lowercase.

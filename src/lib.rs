@@ -33,8 +33,8 @@ pub mod vocab;
 
 pub use domain::{Email, Handle, ParseError, PublicUrl, SocialLinks, Subdomain};
 pub use vocab::{
-    ApiScope, ApiScopes, AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus, ImportKind,
-    InvoiceKind, InvoiceStatus, IssueDelay, KeyOrigin, MethodStatus, PaymentProvider,
+    AbuseReason, ApiScope, ApiScopes, AuditEvent, BadgeEventKind, BadgeStatus, BatchStatus,
+    ImportKind, InvoiceKind, InvoiceStatus, IssueDelay, KeyOrigin, MethodStatus, PaymentProvider,
     PaymentStatus, Referrer, RegisterSort, Role, RowStatus, ShareChannel, VerifyFormat,
     WebhookEvent,
 };

@@ -258,6 +258,10 @@ vocabulary! {
     pub enum AuditEvent: "audit event" {
         #[strum(serialize = "organisation.activated")]
         OrganisationActivated,
+        #[strum(serialize = "organisation.verified")]
+        OrganisationVerified,
+        #[strum(serialize = "organisation.unverified")]
+        OrganisationUnverified,
         #[strum(serialize = "holder.signed_up")]
         HolderSignedUp,
         #[strum(serialize = "account.deleted")]
@@ -401,6 +405,31 @@ vocabulary! {
         Succeeded,
         Failed,
     }
+
+    /// What is wrong with a mail Laurel sent, as its recipient reports it
+    /// (the link at the foot of every holder mail).
+    #[strum(serialize_all = "snake_case")]
+    pub enum AbuseReason: "reason" {
+        /// I never dealt with this organisation.
+        Unexpected,
+        /// Unwanted mail, or too much of it.
+        Spam,
+        /// It pretends to be someone else, or asks for money or passwords.
+        Fraud,
+        Other,
+    }
+}
+
+impl AbuseReason {
+    /// The choice as the report form words it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AbuseReason::Unexpected => "I never had anything to do with this organisation",
+            AbuseReason::Spam => "It is unwanted mail, or too much of it",
+            AbuseReason::Fraud => "It pretends to be someone else, or asks for money or passwords",
+            AbuseReason::Other => "Something else",
+        }
+    }
 }
 
 /// An API token's scopes: a set of [`ApiScope`]s, written space-separated
@@ -516,6 +545,8 @@ mod tests {
         check(VerifyFormat::VARIANTS);
         check(IssueDelay::VARIANTS);
         check(AuditEvent::VARIANTS);
+        check(AbuseReason::VARIANTS);
+        assert_eq!(AbuseReason::Unexpected.as_str(), "unexpected");
         assert_eq!(Role::Privileged.as_str(), "privileged");
         assert_eq!(AuditEvent::BadgeMailResent.as_str(), "badge.mail_resent");
         assert_eq!(RegisterSort::default(), RegisterSort::Newest);

@@ -27,6 +27,10 @@ pub enum AppError {
     /// on the Subscription tab.
     #[error("{0}")]
     PaymentRequired(String),
+    /// The database is unavailable (its storage full, or out of reach):
+    /// nothing was saved; try again later (503).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("Something went wrong on our side; please try again in a moment.")]
     Internal,
     /// Transport or encoding failures reported by the server-function layer.
@@ -48,6 +52,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::TooMany(_) => 429,
             AppError::Internal | AppError::ServerFn(_) => 500,
+            AppError::Unavailable(_) => 503,
         }
     }
 }
@@ -80,6 +85,7 @@ impl From<laurel_service::ServiceError> for AppError {
             S::Forbidden => AppError::Forbidden,
             S::TooMany(text) => AppError::TooMany(text),
             S::PaymentRequired(text) => AppError::PaymentRequired(text),
+            S::Unavailable(text) => AppError::Unavailable(text),
             S::Internal => AppError::Internal,
         }
     }
@@ -116,10 +122,16 @@ impl From<laurel_store::StoreError> for AppError {
     fn from(e: laurel_store::StoreError) -> Self {
         match e {
             laurel_store::StoreError::Conflict(c) => AppError::Conflict(c.to_string()),
-            other => {
-                tracing::error!(error = %other, "store error in a server function");
-                AppError::Internal
-            }
+            other => match other.unavailable() {
+                Some(why) => {
+                    tracing::error!(error = %other, "the database is unavailable");
+                    AppError::Unavailable(why.message().to_owned())
+                }
+                None => {
+                    tracing::error!(error = %other, "store error in a server function");
+                    AppError::Internal
+                }
+            },
         }
     }
 }

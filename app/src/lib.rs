@@ -29,6 +29,7 @@ use leptos_router::{
 
 use crate::components::layout::{ErrorPanel, Layout};
 use crate::pages::{
+    abuse::ReportAbusePage,
     account::{ActivatePage, JoinPage, LoginPage, PortalPage, SignupPage, SignupSentPage},
     analytics::AnalyticsPage,
     api_reference::ApiReferencePage,
@@ -111,7 +112,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/laurel.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
-        <Title formatter=|text| format!("{text} · Laurel") />
+        // Every page's title goes through this formatter: it escapes the
+        // text, which leptos_meta writes into `<title>` as it is.
+        <Title formatter=|text| format!("{} · Laurel", crate::components::form::rcdata(text)) />
         <Meta name="description" content="Laurel issues, hosts and verifies Open Badges." />
         <Router>
             <Layout>
@@ -123,6 +126,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
                         <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                         <Route path=path!("/verify") view=VerifierPage ssr=SsrMode::Async />
+                        <Route path=path!("/abuse") view=ReportAbusePage ssr=SsrMode::Async />
                         <Route path=path!("/developers/api") view=ApiReferencePage ssr=SsrMode::Async />
                         <Route path=path!("/verify/report/:token") view=ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

@@ -31,6 +31,14 @@ pub fn portal(subdomain: &str) -> Portal<'_> {
 /// The signed-in holder's wallet.
 pub const WALLET: &str = "/wallet";
 
+/// Where the recipient of a holder mail reports it (the link at its foot is
+/// built by `laurel_service::urls::SiteUrls::report_abuse`).
+pub const REPORT_ABUSE: &str = "/abuse";
+
+/// The page that reveals new recovery codes, once, to a POST of its own
+/// form (`server_fns::security::take_recovery_codes`).
+pub const RECOVERY_CODES: &str = "/account/security/recovery-codes";
+
 /// One badge in the signed-in holder's wallet (its card's anchor).
 pub fn wallet_badge(slug: &str) -> String {
     format!("{WALLET}#badge-{slug}")

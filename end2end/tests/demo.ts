@@ -21,4 +21,13 @@ export function demoUrls(): Record<string, string> {
   return cached;
 }
 
+/** Runs an operator's command (`laurel …`) against the server's data
+ * directory; returns what it printed. */
+export function operator(args: string[]): string {
+  return execFileSync(bin, args, {
+    env: { ...process.env, LAUREL_DATA_DIR: dataDir, LAUREL_PUBLIC_URL: baseURL, RUST_LOG: 'error' },
+    encoding: 'utf8',
+  });
+}
+
 export { port };

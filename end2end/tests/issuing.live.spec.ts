@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownAddress, signUp, unique } from './flows';
+import { operator } from './demo';
 
 // A batch's progress bar counts up in the hydrated page of the release build.
 // Project `live` (playwright.config.ts): it runs after the other projects,
@@ -12,6 +13,14 @@ test('a batch\'s progress counts up live to 100 %, without reloading the page', 
   test.setTimeout(120_000);
   await ownAddress(page);
   const { subdomain } = await signUp(page, info);
+  // 2,000 badges in a day: more than a new organisation may send before
+  // the operator verifies it, which the operator does from the command line.
+  await page.goto(`/portal/${subdomain}`);
+  await expect(page.getByTestId('sending-limit')).toBeVisible();
+  expect(operator(['orgs', 'verify', subdomain])).toBe(`${subdomain} verified\n`);
+  expect(operator(['orgs', 'list'])).toContain(`${subdomain} verified `);
+  await page.reload();
+  await expect(page.getByTestId('sending-limit')).toHaveCount(0);
   await page.goto(`/portal/${subdomain}/templates/new`);
   await page.getByLabel('Name', { exact: true }).fill('Live Progress');
   await page.getByLabel('Description').fill('Counts up.');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseURL, dataDir } from '../playwright.config';
 import { badgecheck } from './badgecheck';
+import { operator } from './demo';
 import { linkIn, waitForMail } from './mail';
 import { F, design, newTemplate, ownAddress, person, regularColleague, signUp, unique } from './flows';
 
@@ -22,6 +23,8 @@ test('template designer: each bad image refused with its reason; PNG and SVG sav
   const { subdomain } = await signUp(page, info);
   await page.goto(`/portal/${subdomain}`);
   await expect(page.getByRole('heading', { name: 'Get started' })).toBeVisible();
+  // A new organisation sends within daily limits until it is verified.
+  await expect(page.getByTestId('sending-limit')).toContainText('Left today: 100 badges, 200 mails.');
   await page.getByRole('link', { name: 'Design your first badge template' }).click();
   await expect(page.getByRole('heading', { name: 'New badge template' })).toBeVisible();
 
@@ -86,6 +89,16 @@ test('template designer: each bad image refused with its reason; PNG and SVG sav
   await expect(page.getByTestId('templates').getByRole('link', { name: 'Copy of Testing Basics II' })).toBeVisible();
 });
 
+/** Asks for a badge's mail to be sent again (the badge named by the slug
+ * in its report link), as the badge page's button does. */
+async function resendMail(page: Page, subdomain: string, report: string) {
+  const slug = new URL(report).searchParams.get('badge')!;
+  return page.request.post('/api/issuing/resend_badge_mail', {
+    form: { subdomain, slug },
+    headers: { Origin: baseURL, Accept: 'application/json' },
+  });
+}
+
 /** A CSV file in a temporary directory; returns its path. */
 function csvFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'laurel-batch-')), 'awardees.csv');
@@ -117,6 +130,37 @@ test('issue by hand and by CSV batch: preview, progress to 100 %, results, no du
   await expect(page.getByRole('heading', { name: 'Ada Lovelace, you earned “Batch Badge”' })).toBeVisible();
   await page.getByRole('button', { name: 'Accept this badge' }).click();
   await expect(page.getByTestId('claimed')).toHaveText('You have accepted this badge.');
+
+  // Its foot links to a report of abuse that names the organisation and
+  // the badge; the operator reads the report from the command line.
+  const report = linkIn(mail, '/abuse');
+  expect(report).toContain(`org=${subdomain}&badge=`);
+  await page.goto(report);
+  await expect(page.getByTestId('abuse-subject')).toHaveText('About the badge mail sent on behalf of Test Academy.');
+  await page.getByLabel('Something else').check();
+  await page.getByRole('button', { name: 'Send the report' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Say in a few words what is wrong with the mail.');
+  await page.getByLabel('I never had anything to do with this organisation').check();
+  await page.getByLabel('Anything we should know (optional)').fill(`Never heard of them (${tag}).`);
+  await page.getByLabel('Your email address, if you would like an answer (optional)').fill('not-an-email@localhost');
+  await page.getByRole('button', { name: 'Send the report' }).click();
+  await expect(page.getByRole('alert')).toContainText('is not a valid email address');
+  await page.getByLabel('I never had anything to do with this organisation').check();
+  await page.getByLabel('Anything we should know (optional)').fill(`Never heard of them (${tag}).`);
+  await page.getByLabel('Your email address, if you would like an answer (optional)').fill('');
+  await page.getByRole('button', { name: 'Send the report' }).click();
+  await expect(page.getByTestId('abuse-sent')).toBeVisible();
+  const reports = operator(['orgs', 'reports', subdomain]);
+  expect(reports).toContain(`${subdomain} badge `);
+  expect(reports).toContain(`reason unexpected reply-to - — Never heard of them (${tag}).`);
+  // The resend limit: three more times a day, then refused with when.
+  for (let i = 0; i < 3; i++) {
+    const r = await resendMail(page, subdomain, report);
+    expect(r.status(), await r.text()).toBeLessThan(400);
+  }
+  const refused = await resendMail(page, subdomain, report);
+  expect(refused.status()).toBe(429);
+  expect(await refused.text()).toContain("This badge's mail was already sent again 3 times today.");
 
   // A CSV with good and bad rows.
   const rows = [

@@ -42,14 +42,28 @@ async function turnOnTwoFactor(page: Page): Promise<{ secret: string; step: numb
   await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
   const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
   const step = stepOf();
-  await page.getByLabel('Code from the app').fill(totpAtStep(secret, step));
+  await page.getByLabel('Code from the app', { exact: true }).fill(totpAtStep(secret, step));
+  await page.getByLabel('Your password', { exact: true }).fill(strong);
   await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
   await expect(page).toHaveURL(/\/account\/security\/recovery-codes$/);
-  const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
+  const codes = await showRecoveryCodes(page);
   return { secret, step, codes };
 }
 
-test('two-factor sign-in, recovery codes, password change and reset', async ({ page }, info) => {
+/** On the recovery-codes page: reveals the codes (a POST of its button) and
+ * returns them. */
+async function showRecoveryCodes(page: Page): Promise<string[]> {
+  await Promise.all([
+    page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith('/account/security/recovery-codes'),
+    ),
+    page.getByRole('button', { name: 'Show my recovery codes' }).click(),
+  ]);
+  await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  return page.getByTestId('recovery-codes').locator('li').allTextContents();
+}
+
+test('two-factor sign-in, recovery codes, password change and reset', async ({ page, browser }, info) => {
   test.setTimeout(120_000);
   await ownAddress(page);
   const { email } = await signUp(page, info);
@@ -66,27 +80,51 @@ test('two-factor sign-in, recovery codes, password change and reset', async ({ p
   const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 
-  // A wrong code does not turn it on; the right one does.
-  await page.getByLabel('Code from the app').fill(wrongCode(secret));
-  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
-  await expect(page.getByRole('alert')).toContainText(WRONG);
-  const enabledAt = stepOf();
-  await page.getByLabel('Code from the app').fill(totpAtStep(secret, enabledAt));
-  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  // Another device signed in to the same account (it will be signed out).
+  const otherContext = await browser.newContext({
+    baseURL: info.project.use.baseURL,
+    javaScriptEnabled: info.project.use.javaScriptEnabled ?? true,
+  });
+  const other = await otherContext.newPage();
+  await ownAddress(other);
+  await signIn(other, email, strong);
+  await expect(other).toHaveURL(/\/portal$/);
 
-  // Ten recovery codes, shown once.
+  // A wrong code or a wrong password does not turn it on; the right pair does.
+  const enableForm = async (code: string, password: string) => {
+    await page.getByLabel('Code from the app', { exact: true }).fill(code);
+    await page.getByLabel('Your password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  };
+  await enableForm(wrongCode(secret), strong);
+  await expect(page.getByRole('alert')).toContainText(WRONG);
+  await enableForm(totpAtStep(secret, stepOf()), 'not-my-password-at-all');
+  await expect(page.getByRole('alert')).toHaveText('The password is not right.');
+  const enabledAt = stepOf();
+  await enableForm(totpAtStep(secret, enabledAt), strong);
+
+  // Ten recovery codes, revealed once by a POST: loading the page (a
+  // reload, a prefetch) only offers to show them.
   await expect(page).toHaveURL(/\/account\/security\/recovery-codes$/);
+  await expect(page.getByRole('heading', { name: 'Your recovery codes are ready' })).toBeVisible();
+  await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Your recovery codes are ready' })).toBeVisible();
+  const codes = await showRecoveryCodes(page);
   await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
-  const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
   expect(codes).toHaveLength(10);
   for (const c of codes) expect(c).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
   expect(new Set(codes).size).toBe(10);
-  await page.reload();
+  await page.goto('/account/security/recovery-codes');
   await expect(page.getByRole('heading', { name: 'Recovery codes', exact: true })).toBeVisible();
   await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
   await page.goto('/account/security');
   await expect(page.getByTestId('mfa-status')).toContainText('Two-factor authentication is on.');
   await expect(page.getByText('10 of 10 recovery codes left.')).toBeVisible();
+  // The other device was signed out when 2FA went on.
+  await other.goto('/portal');
+  await expect(other.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await otherContext.close();
 
   // Signing in now asks for a code after the password.
   await signOut(page);

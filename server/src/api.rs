@@ -192,6 +192,8 @@ fn describe(e: ApiError) -> (StatusCode, ErrorDetail) {
             "rate_limited",
             format!("Too many requests a minute with this token; try again in {seconds} s."),
         ),
+        ApiError::Limited(why) => (StatusCode::TOO_MANY_REQUESTS, "limit_reached", why),
+        ApiError::Unavailable(why) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", why),
         ApiError::Internal => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",

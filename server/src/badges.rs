@@ -64,6 +64,8 @@ pub fn routes(page: PageRenderer) -> Router<AppState> {
 /// What an endpoint answers when something is not there or failed.
 enum Problem {
     NotFound,
+    /// The database is unavailable (503, with a `Retry-After`).
+    Unavailable,
     Internal,
 }
 
@@ -71,11 +73,16 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let (status, text) = match self {
             Problem::NotFound => (StatusCode::NOT_FOUND, "not found"),
+            Problem::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Problem::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
         };
         let mut res = (status, axum::Json(serde_json::json!({"error": text}))).into_response();
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         res
     }
 }
@@ -85,8 +92,13 @@ where
     E: Into<laurel_service::ServiceError>,
 {
     fn from(e: E) -> Self {
-        tracing::error!(error = %e, "badge endpoint failed");
-        Problem::Internal
+        match e.into() {
+            laurel_service::ServiceError::Unavailable(_) => Problem::Unavailable,
+            e => {
+                tracing::error!(error = %e, "badge endpoint failed");
+                Problem::Internal
+            }
+        }
     }
 }
 
@@ -297,7 +309,7 @@ async fn holder_photo(
     let cache = if public {
         SHORT
     } else {
-        let viewer = match laurel_app::ssr::auth::session_token_in(&headers) {
+        let viewer = match laurel_app::ssr::auth::session_token_in(&headers, ctx.https()) {
             Some(token) => ctx
                 .store
                 .session_user(&laurel_service::accounts::token_hash(&token))

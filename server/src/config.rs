@@ -38,6 +38,35 @@ pub enum JobsCommand {
 }
 
 #[derive(Debug, Clone, Subcommand)]
+pub enum OrgsCommand {
+    /// One line per organisation: its subdomain, whether it is verified,
+    /// what it sent today while a new organisation's daily limits apply
+    /// (badges, mails), and the reports of abuse of the last 30 days.
+    List,
+    /// Verify an organisation: it then sends without a new organisation's
+    /// daily limits (laurel_service::sending).
+    Verify {
+        /// The organisation's subdomain.
+        subdomain: String,
+    },
+    /// Take a verification back (the daily limits apply again unless its
+    /// paid plan runs).
+    Unverify {
+        /// The organisation's subdomain.
+        subdomain: String,
+    },
+    /// The reports of abuse made from holder mails' links, newest first:
+    /// of one organisation, or of all.
+    Reports {
+        /// Only this organisation's.
+        subdomain: Option<String>,
+        /// Of the last DAYS days.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve Laurel over HTTP (the default). Applies pending migrations first.
     Serve,
@@ -67,6 +96,12 @@ pub enum Command {
     Jobs {
         #[command(subcommand)]
         action: JobsCommand,
+    },
+    /// Organisations, for the operator: list them, verify one (lifting a
+    /// new organisation's daily sending limits) or take it back.
+    Orgs {
+        #[command(subcommand)]
+        action: OrgsCommand,
     },
     /// Every server function this build answers, one `METHOD /api/…` line
     /// each (the access test checks each against its table).

@@ -173,6 +173,12 @@ async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             store.close().await;
             result
         }
+        Command::Orgs { action } => {
+            let store = open_store(&config).await?;
+            let result = orgs_command(&store, action).await;
+            store.close().await;
+            result
+        }
         Command::Billing { action } => {
             let store = open_store(&config).await?;
             let ctx = server_context(&config, store.clone())?;
@@ -304,6 +310,117 @@ async fn jobs_command(
             Ok(())
         }
     }
+}
+
+/// `laurel orgs …`: the operator's view of organisations, and their
+/// verification (which lifts a new organisation's daily sending limits).
+async fn orgs_command(
+    store: &Store,
+    action: crate::config::OrgsCommand,
+) -> Result<(), StartupError> {
+    use crate::config::OrgsCommand;
+    let now = chrono::Utc::now();
+    let find = |subdomain: String| async move {
+        let parsed = laurel::Subdomain::parse(&subdomain)
+            .map_err(|e| StartupError::Command(e.to_string()))?;
+        store
+            .organisation_by_subdomain(&parsed)
+            .await?
+            .ok_or_else(|| {
+                StartupError::Command(format!("There is no organisation “{subdomain}”."))
+            })
+    };
+    let (org, at, event) = match action {
+        OrgsCommand::List => {
+            let day = laurel_store::day_key(now);
+            let reports = store
+                .abuse_reports(now - chrono::Duration::days(30), None)
+                .await?;
+            for org in store.organisations().await? {
+                let (badges, mails) = store.sent_on(org.id, &day).await?;
+                let verified = org.verified_at.map_or("unverified".to_owned(), |at| {
+                    format!("verified {}", at.format("%Y-%m-%d"))
+                });
+                let reported = reports
+                    .iter()
+                    .filter(|r| r.subdomain.as_deref() == Some(org.subdomain.as_str()))
+                    .count();
+                println!(
+                    "{} {verified} today: {badges} badges, {mails} mails; {reported} abuse report(s) in 30 days",
+                    org.subdomain
+                );
+            }
+            return Ok(());
+        }
+        OrgsCommand::Reports { subdomain, days } => {
+            let organisation = match subdomain {
+                Some(s) => Some(find(s).await?.id),
+                None => None,
+            };
+            let reports = store
+                .abuse_reports(now - chrono::Duration::days(days.max(0)), organisation)
+                .await?;
+            for r in &reports {
+                println!(
+                    "#{} {} {} badge {} reason {} reply-to {} — {}",
+                    r.id,
+                    r.created_at.format("%Y-%m-%d %H:%M"),
+                    r.subdomain.as_deref().unwrap_or("(unknown organisation)"),
+                    if r.badge_slug.is_empty() {
+                        "-"
+                    } else {
+                        &r.badge_slug
+                    },
+                    r.reason,
+                    if r.reply_to.is_empty() {
+                        "-"
+                    } else {
+                        &r.reply_to
+                    },
+                    // Typed by anyone: no control character (a terminal
+                    // escape) reaches the operator's terminal.
+                    r.details
+                        .chars()
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect::<String>()
+                );
+            }
+            if reports.is_empty() {
+                println!("no reports");
+            }
+            return Ok(());
+        }
+        OrgsCommand::Verify { subdomain } => (
+            find(subdomain).await?,
+            Some(now),
+            laurel::AuditEvent::OrganisationVerified,
+        ),
+        OrgsCommand::Unverify { subdomain } => (
+            find(subdomain).await?,
+            None,
+            laurel::AuditEvent::OrganisationUnverified,
+        ),
+    };
+    store.set_verified(org.id, at).await?;
+    store
+        .audit(laurel_store::Audit {
+            organisation_id: Some(org.id),
+            user_id: None,
+            event,
+            detail: "by the operator (laurel orgs)".into(),
+            ip: "",
+        })
+        .await?;
+    println!(
+        "{} {}",
+        org.subdomain,
+        if at.is_some() {
+            "verified"
+        } else {
+            "unverified"
+        }
+    );
+    Ok(())
 }
 
 /// Organisations live at `{subdomain}.{LAUREL_BASE_DOMAIN}`: the main host

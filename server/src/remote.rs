@@ -102,6 +102,12 @@ async fn issue(State(ctx): State<ServerContext>, headers: HeaderMap, body: Body)
             seconds,
             &format!("Too many requests a minute for this organisation; try again in {seconds} s."),
         ),
+        Err(RemoteError::Limited(why)) => {
+            error(StatusCode::TOO_MANY_REQUESTS, "limit_reached", &why, None)
+        }
+        Err(RemoteError::Unavailable(why)) => {
+            error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", &why, None)
+        }
         Err(RemoteError::Internal) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",

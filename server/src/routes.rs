@@ -148,6 +148,16 @@ fn site(state: AppState, security: SecurityConfig) -> Router {
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), pkg)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        // The one page answered on POST as well: its own button reveals
+        // the new recovery codes (`take_recovery_codes`), which a GET must
+        // not spend. The same-origin check below covers it like any POST.
+        .route(
+            laurel_app::paths::RECOVERY_CODES,
+            axum::routing::post({
+                let page = page.clone();
+                move |request: axum::extract::Request| page(request)
+            }),
+        )
         .merge(badges::routes(page))
         .merge(if state.leptos_options.env == leptos::config::Env::DEV {
             crate::dev_mail::dev_mail_routes(&state.data_dir)
@@ -255,10 +265,16 @@ async fn healthz() -> &'static str {
 
 /// The process can serve requests: its database answers.
 async fn readyz(State(ctx): State<ServerContext>) -> (StatusCode, &'static str) {
-    match ctx.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready\n"),
-        Err(e) => {
+    // Within two seconds: a probe that waits out the pool's acquire timeout
+    // would itself time out (Kubernetes' default is one second).
+    match tokio::time::timeout(std::time::Duration::from_secs(2), ctx.store.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready\n"),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
+        }
+        Err(_) => {
+            tracing::warn!("readiness check failed: the database did not answer within 2 s");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
         }
     }

@@ -1,13 +1,14 @@
 //! Every server function, asked by everyone: the real binary lists the
 //! server functions it answers (`laurel server-fns`), and each is called as
-//! an anonymous visitor, a regular member, a privileged member, and a member
-//! of another organisation. The table below says who may call each; a
+//! an anonymous visitor, a holder (signed in, member of no organisation), a
+//! regular member, a privileged member, and a member of another
+//! organisation. The table below says who may call each; a
 //! server function missing from it fails the test, so a new endpoint cannot
 //! ship without its access check being stated and tested.
 //!
 //! - Anonymous: every function but the public ones answers 401.
-//! - A member of another organisation: every organisation's function
-//!   answers 404, and the server's log shows `require_role` refused that very
+//! - A holder and a member of another organisation: every organisation's
+//!   function answers 404, and the server's log shows `require_role` refused that very
 //!   request (its `x-request-id`) — not some later "not found".
 //! - A regular member: the privileged functions answer 403, `require_role`
 //!   refusing it in the log.
@@ -92,12 +93,14 @@ const TABLE: &[(&str, Access)] = &[
     ("members/remove_member", Privileged),
     ("members/resend_invitation", Privileged),
     ("members/revoke_invitation", Privileged),
+    ("public/get_abuse_subject", Public),
     ("public/get_api_reference", Public),
     ("public/get_assertion", Public),
     ("public/get_organisation", Public),
     ("public/get_profile", Public),
     ("public/get_public_collection", Public),
     ("public/get_report", Public),
+    ("public/report_abuse", Public),
     ("public/verify_badge", Public),
     ("security/change_password", User),
     ("security/check_reset_token", Public),
@@ -174,24 +177,17 @@ const ARGS: &str = "subdomain=access&id=1&slug=x&token=x&public_id=x&handle=x\
     &organisation_name=x&contact_name=x&contact_phone=x&summary=x&description=x\
     &legal_name=x&billing_email=x%40example.org&address=x&vat_id=x\
     &recipients=x&achieved_on=2026-01-01&evidence_url=&evidence_narrative=\
-    &setup_intent=x&public_key=x&linkedin_url=&facebook_url=&twitter_url=&wechat_id=";
+    &setup_intent=x&public_key=x&linkedin_url=&facebook_url=&twitter_url=&wechat_id=\
+    &org=access&badge=x&details=&reply_to=";
 
 /// A regular member of `org` with a session; returns the `Cookie` value.
-async fn signed_in_member(store: &laurel_store::Store, org: &laurel_store::Organisation) -> String {
+/// A signed-in holder: an account of no organisation. Returns its id and
+/// its `Cookie` header value.
+async fn signed_in_holder(store: &laurel_store::Store, email: &str) -> (i64, String) {
     let user = store
-        .ensure_holder_account("regular@access.example", "Regular", "$argon2id$not-a-login")
+        .ensure_holder_account(email, "Holder", "$argon2id$not-a-login")
         .await
         .unwrap();
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
-    laurel_store::testing::execute(
-        store,
-        &format!(
-            "INSERT INTO memberships (organisation_id, user_id, role, created_at) \
-             VALUES ({}, {}, 'regular', '{now}')",
-            org.id, user.id
-        ),
-    )
-    .await;
     let (session, hash) = laurel_service::accounts::new_token();
     store
         .create_session(
@@ -204,12 +200,28 @@ async fn signed_in_member(store: &laurel_store::Store, org: &laurel_store::Organ
         )
         .await
         .unwrap();
-    format!("laurel_session={session}")
+    (user.id, format!("laurel_session={session}"))
+}
+
+async fn signed_in_member(store: &laurel_store::Store, org: &laurel_store::Organisation) -> String {
+    let (user_id, cookie) = signed_in_holder(store, "regular@access.example").await;
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
+    laurel_store::testing::execute(
+        store,
+        &format!(
+            "INSERT INTO memberships (organisation_id, user_id, role, created_at) \
+             VALUES ({}, {}, 'regular', '{now}')",
+            org.id, user_id
+        ),
+    )
+    .await;
+    cookie
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {
     Anonymous,
+    Holder,
     Stranger,
     Regular,
     Privileged,
@@ -222,13 +234,14 @@ fn every_server_function_checks_who_asks() {
         .build()
         .unwrap();
     let db = TestDatabase::sqlite();
-    let (privileged, regular, stranger) = runtime.block_on(async {
+    let (privileged, regular, stranger, holder) = runtime.block_on(async {
         let store = laurel_store::testing::open(&db).await;
         let (org, privileged) = owner::signed_in_owner(&store, "access").await;
         let (_, stranger) = owner::signed_in_owner(&store, "elsewhere").await;
         let regular = signed_in_member(&store, &org).await;
+        let (_, holder) = signed_in_holder(&store, "holder@access.example").await;
         store.close().await;
-        (privileged, regular, stranger)
+        (privileged, regular, stranger, holder)
     });
 
     // The server functions this build answers.
@@ -285,6 +298,7 @@ fn every_server_function_checks_who_asks() {
         let access = TABLE.iter().find(|(e, _)| *e == endpoint).unwrap().1;
         for caller in [
             Caller::Anonymous,
+            Caller::Holder,
             Caller::Stranger,
             Caller::Regular,
             Caller::Privileged,
@@ -296,6 +310,7 @@ fn every_server_function_checks_who_asks() {
             let id = format!("access-{n:04}");
             let cookie = match caller {
                 Caller::Anonymous => None,
+                Caller::Holder => Some(&holder),
                 Caller::Stranger => Some(&stranger),
                 Caller::Regular => Some(&regular),
                 Caller::Privileged => Some(&privileged),
@@ -339,7 +354,7 @@ fn every_server_function_checks_who_asks() {
             (Public, _) => (*status < 500, "no server error"),
             (_, Caller::Anonymous) => (*status == 401, "401"),
             (User, _) => (*status != 401 && *status < 500, "signed in: not 401"),
-            (Regular | Privileged, Caller::Stranger) => (
+            (Regular | Privileged, Caller::Stranger | Caller::Holder) => (
                 *status == 404 && refused(id, "not a member: refused"),
                 "404 from require_role",
             ),
@@ -365,6 +380,6 @@ fn every_server_function_checks_who_asks() {
         calls.len(),
         wrong.join("\n")
     );
-    assert!(calls.len() > 300, "{} calls", calls.len());
+    assert!(calls.len() > 400, "{} calls", calls.len());
     runtime.block_on(db.cleanup());
 }

@@ -35,6 +35,27 @@ pub fn Field(
     }
 }
 
+/// Text for a `<textarea>`'s content or the document `<title>`: the
+/// one place such text is escaped. Leptos escapes every text node but
+/// these: tachys renders a `<textarea>`'s children, and leptos_meta the
+/// title, as they are, so a stored value holding `</textarea>` or
+/// `</title>` would close the element and inject markup (stored XSS).
+/// Escaped on the server only: in the browser the text goes into the DOM
+/// as text, where an entity would show as one.
+pub fn rcdata(text: impl Into<String>) -> String {
+    let text = text.into();
+    #[cfg(feature = "ssr")]
+    {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
+}
+
 /// The error of the last plain (JavaScript-free) submission of the form of
 /// server function `F`, which the server sent back in the page's URL
 /// (`?__path=…&__err=…`); `None` when that error belongs to another form.

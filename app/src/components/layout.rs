@@ -115,11 +115,28 @@ fn SessionLinks() -> impl IntoView {
 }
 
 /// Shown by the error boundary: one sentence per error, never a stack trace.
+/// The page's status is the errors' own (`AppError::status`: a database
+/// that is unavailable answers 503, with `Retry-After`), else 500.
 #[component]
 pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let status = errors
+            .read_untracked()
+            .iter()
+            .filter_map(|(_, e)| (**e).downcast_ref::<crate::error::AppError>())
+            .map(crate::error::AppError::status)
+            .max()
+            .unwrap_or(500);
+        let status =
+            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        if status == http::StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static("5"),
+            );
+        }
+        response.set_status(status);
     }
     view! {
         <section role="alert" class="rounded-lg border border-red-200 bg-red-50 p-6">

@@ -11,7 +11,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::form::ActionError;
+use crate::components::form::{rcdata, ActionError};
 use crate::components::portal::{error_of, id_param, loaded, org_nav, subdomain_param};
 use crate::components::style::{ALERT, BUTTON, CARD, CELL, INPUT, LABEL, NOTICE, SECONDARY, TABLE};
 use crate::paths::portal;
@@ -279,7 +279,7 @@ fn Payment(v: PaymentView) -> impl IntoView {
                     </div>
                     <div>
                         <label for="address" class=LABEL>"Postal address"</label>
-                        <textarea id="address" name="address" rows="3" required=true maxlength="500" class=INPUT>{v.address.clone()}</textarea>
+                        <textarea id="address" name="address" rows="3" required=true maxlength="500" class=INPUT>{rcdata(v.address.clone())}</textarea>
                     </div>
                     <div>
                         <label for="vat_id" class=LABEL>"VAT ID (optional)"</label>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::form::ActionError;
+use crate::components::form::{rcdata, ActionError};
 use crate::components::portal::{error_of, loaded};
 use crate::components::style::{BUTTON, CARD, DANGER, INPUT, LABEL, NOTICE, SECONDARY};
 use crate::server_fns::wallet::arrange_collection::{Arrange, ArrangeCollection};
@@ -125,7 +125,7 @@ fn Editor(c: CollectionView) -> impl IntoView {
                     </div>
                     <div>
                         <label for="description" class=LABEL>"Description (optional)"</label>
-                        <textarea id="description" name="description" rows="3" class=INPUT>{description}</textarea>
+                        <textarea id="description" name="description" rows="3" class=INPUT>{rcdata(description)}</textarea>
                     </div>
                     <label class="flex items-center gap-2">
                         <input type="checkbox" name="public" value="on" checked=public />

@@ -1,3 +1,4 @@
+pub mod abuse;
 pub mod account;
 pub mod analytics;
 pub mod api_reference;

@@ -12,6 +12,7 @@ use crate::components::form::{ActionError, Field};
 use crate::components::portal::error_of;
 use crate::components::style::{ALERT, BUTTON, CARD, NOTICE, SECONDARY};
 use crate::error::AppError;
+use crate::paths;
 use crate::server_fns::security::change_password::ChangePassword;
 use crate::server_fns::security::check_reset_token::check_reset_token;
 use crate::server_fns::security::disable_mfa::DisableMfa;
@@ -20,7 +21,7 @@ use crate::server_fns::security::get_security::{get_security, SecurityView};
 use crate::server_fns::security::request_password_reset::RequestPasswordReset;
 use crate::server_fns::security::reset_password::ResetPassword;
 use crate::server_fns::security::start_mfa_setup::StartMfaSetup;
-use crate::server_fns::security::take_recovery_codes::take_recovery_codes;
+use crate::server_fns::security::take_recovery_codes::{take_recovery_codes, RecoveryCodes};
 use crate::server_fns::security::verify_login_code::VerifyLoginCode;
 
 fn please_sign_in() -> AnyView {
@@ -149,9 +150,16 @@ fn TwoFactorSection(
                     </p>
                 </li>
                 <li>
-                    "Enter the 6-digit code the app now shows for Laurel:"
+                    "Enter the 6-digit code the app now shows for Laurel, and your password:"
                     <ActionForm action=enable attr:class="mt-2 space-y-4">
                         <Field label="Code from the app" name="code" autocomplete="one-time-code" />
+                        <Field
+                            label="Your password"
+                            name="password"
+                            kind="password"
+                            autocomplete="current-password"
+                            hint="Every other device signed in to your account will be signed out."
+                        />
                         <ActionError error=error_of(enable.value()) />
                         <button type="submit" class=BUTTON>"Turn on two-factor authentication"</button>
                     </ActionForm>
@@ -183,7 +191,8 @@ fn TwoFactorSection(
     }
 }
 
-/// `/account/security/recovery-codes`: the ten new recovery codes, once.
+/// `/account/security/recovery-codes`: the ten new recovery codes, revealed
+/// once, by the POST of this page's own button (see `take_recovery_codes`).
 #[component]
 pub fn RecoveryCodesPage() -> impl IntoView {
     let codes = Resource::new(|| (), |_| take_recovery_codes());
@@ -194,7 +203,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                 match codes.await {
                     Err(AppError::Unauthorized) => please_sign_in(),
                     Err(e) => view! { <p role="alert" class=ALERT>{e.to_string()}</p> }.into_any(),
-                    Ok(codes) if codes.is_empty() => view! {
+                    Ok(RecoveryCodes::Gone) => view! {
                         <section class="mx-auto max-w-md space-y-4">
                             <h1 class="text-2xl font-bold">"Recovery codes"</h1>
                             <p>
@@ -205,10 +214,23 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                         </section>
                     }
                     .into_any(),
-                    Ok(codes) => view! {
+                    Ok(RecoveryCodes::Waiting) => view! {
+                        <section class="mx-auto max-w-md space-y-4">
+                            <h1 class="text-2xl font-bold">"Your recovery codes are ready"</h1>
+                            <p role="status" class=NOTICE>"Two-factor authentication is on."</p>
+                            <p>
+                                "If you lose your phone, each of ten recovery codes signs you in once in place of a code from the app. "
+                                "They are shown once only: show them when you are ready to save them somewhere safe, such as a password manager."
+                            </p>
+                            <form method="post" action=paths::RECOVERY_CODES>
+                                <button type="submit" class=BUTTON>"Show my recovery codes"</button>
+                            </form>
+                        </section>
+                    }
+                    .into_any(),
+                    Ok(RecoveryCodes::Revealed(codes)) => view! {
                         <section class="mx-auto max-w-md space-y-4">
                             <h1 class="text-2xl font-bold">"Save your recovery codes"</h1>
-                            <p role="status" class=NOTICE>"Two-factor authentication is on."</p>
                             <p>
                                 "If you lose your phone, each of these codes signs you in once in place of a code from the app. "
                                 "Save them now somewhere safe, such as a password manager: they will not be shown again."

@@ -7,7 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::form::{url_error, ActionError};
+use crate::components::form::{rcdata, url_error, ActionError};
 use crate::components::portal::error_of;
 use crate::components::social::SocialFields;
 use crate::components::style::{ALERT, BUTTON, INPUT, SECONDARY};
@@ -99,7 +99,7 @@ fn SettingsForms(s: OrgSettings) -> impl IntoView {
                     <div>
                         <label for="summary" class="block text-sm font-semibold">"Summary"</label>
                         <textarea id="summary" name="summary" rows="4" class=INPUT>
-                            {s.summary.clone()}
+                            {rcdata(s.summary.clone())}
                         </textarea>
                     </div>
                     <div>

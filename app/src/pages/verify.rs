@@ -142,7 +142,8 @@ pub fn BadgeDetails(a: AssertionView, heading: &'static str) -> impl IntoView {
                     <div class="prose-sm text-sm text-stone-700" data-testid="criteria" inner_html=a.criteria_html.clone().unwrap_or_default()></div>
                     {a
                         .criteria_url
-                        .clone()
+                        .as_deref()
+                        .and_then(laurel::domain::web_link)
                         .map(|u| {
                             view! {
                                 <a href=u class="text-sm text-emerald-800 underline">
@@ -161,7 +162,8 @@ pub fn BadgeDetails(a: AssertionView, heading: &'static str) -> impl IntoView {
                                 </p>
                                 {a
                                     .evidence_url
-                                    .clone()
+                                    .as_deref()
+                                    .and_then(laurel::domain::web_link)
                                     .map(|u| {
                                         view! {
                                             <a href=u rel="nofollow noopener" class="text-sm text-emerald-800 underline">

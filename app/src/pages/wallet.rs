@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form::{url_error, ActionError, Field};
+use crate::components::form::{rcdata, url_error, ActionError, Field};
 use crate::components::portal::{error_of, loaded};
 use crate::components::social::SocialFields;
 use crate::components::style::{BUTTON, CARD, INPUT, INPUT_INLINE, LABEL, NOTICE, SECONDARY};
@@ -470,7 +470,7 @@ fn Item(b: WalletItem, visibility: ServerAction<SetVisibility>) -> impl IntoView
                         <label for=id.clone() class="mt-2 block text-xs text-stone-600">
                             "Paste this HTML where the badge should show (no script, no iframe):"
                         </label>
-                        <textarea id=id readonly=true rows="4" class=format!("{INPUT} font-mono text-xs") data-testid="embed-snippet">{snippet}</textarea>
+                        <textarea id=id readonly=true rows="4" class=format!("{INPUT} font-mono text-xs") data-testid="embed-snippet">{rcdata(snippet)}</textarea>
                     </details>
                 }
             })}
@@ -524,7 +524,7 @@ fn ProfileForm(p: ProfileSettings) -> impl IntoView {
                 <Field label="Display name" name="display_name" autocomplete="name" value=p.display_name />
                 <div>
                     <label for="summary" class=LABEL>"Summary (optional)"</label>
-                    <textarea id="summary" name="summary" rows="3" class=INPUT>{p.summary}</textarea>
+                    <textarea id="summary" name="summary" rows="3" class=INPUT>{rcdata(p.summary)}</textarea>
                 </div>
                 <SocialFields links=p.links />
                 <div class="flex items-center gap-2">

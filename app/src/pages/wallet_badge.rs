@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::components::form::ActionError;
+use crate::components::form::{rcdata, ActionError};
 use crate::components::portal::{error_of, loaded};
 use crate::components::style::{CARD, INPUT, NOTICE, SECONDARY};
 use crate::pages::verifier::Verdict;
@@ -66,7 +66,7 @@ fn WalletBadge(b: WalletBadgeView) -> impl IntoView {
                     <label for="embed" class="mt-2 block text-xs text-stone-600">
                         "Embed on your site (no script, no iframe):"
                     </label>
-                    <textarea id="embed" readonly=true rows="4" class=format!("{INPUT} font-mono text-xs") data-testid="embed-snippet">{snippet}</textarea>
+                    <textarea id="embed" readonly=true rows="4" class=format!("{INPUT} font-mono text-xs") data-testid="embed-snippet">{rcdata(snippet)}</textarea>
                 })}
             </div>
             <BadgeDetails a=b.badge heading="Download" />

@@ -11,11 +11,32 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// The session cookie's name.
+/// The session cookie's name (on plain http; see [`cookie_name`]).
 pub const SESSION_COOKIE: &str = "laurel_session";
 /// The cookie of a sign-in waiting for its second step. It is read by the
 /// second step only and grants nothing else.
 pub const CHALLENGE_COOKIE: &str = "laurel_2fa";
+
+/// The one place a cookie's name is chosen. On https every cookie Laurel
+/// sets is `__Host-` prefixed: browsers then accept it only with `Secure`,
+/// `Path=/` and no `Domain`, so neither a neighbouring subdomain nor a
+/// plain-http response (a network attacker's) can plant or overwrite it;
+/// and only the prefixed name is read, so an unprefixed cookie planted that
+/// way is ignored. Plain http (development, tests) keeps the bare name,
+/// since browsers refuse the prefix without `Secure`.
+pub fn cookie_name(base: &str, https: bool) -> String {
+    if https {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
+/// Whether this server's public URL is https (cookies get `Secure` and
+/// the `__Host-` prefix).
+fn https() -> bool {
+    super::context().is_ok_and(|ctx| ctx.https())
+}
 
 fn response() -> Option<leptos_axum::ResponseOptions> {
     use_context::<leptos_axum::ResponseOptions>()
@@ -34,7 +55,7 @@ pub fn set_session_cookie(token: &str, secure: bool) {
 /// The session cookie, kept by the browser for `lifetime` (the session's
 /// own expiry, which slides as it is used).
 fn set_session_cookie_for(token: &str, secure: bool, lifetime: Duration) {
-    let cookie = Cookie::build((SESSION_COOKIE, token.to_owned()))
+    let cookie = Cookie::build((cookie_name(SESSION_COOKIE, secure), token.to_owned()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -49,7 +70,7 @@ fn set_session_cookie_for(token: &str, secure: bool, lifetime: Duration) {
 }
 
 pub fn clear_session_cookie(secure: bool) {
-    let cookie = Cookie::build((SESSION_COOKIE, ""))
+    let cookie = Cookie::build((cookie_name(SESSION_COOKIE, secure), ""))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -63,13 +84,13 @@ pub fn clear_session_cookie(secure: bool) {
 
 /// The session token the browser sent, if any.
 pub fn session_token() -> Option<String> {
-    session_token_in(&request()?.headers)
+    session_token_in(&request()?.headers, https())
 }
 
 /// The session token in these request headers, if any (for the few axum
 /// routes outside Leptos that serve something to its owner only).
-pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
-    cookie_in(headers, SESSION_COOKIE)
+pub fn session_token_in(headers: &http::HeaderMap, https: bool) -> Option<String> {
+    cookie_in(headers, &cookie_name(SESSION_COOKIE, https))
 }
 
 /// The client's address: the peer, or — when the server is told to trust
@@ -215,6 +236,37 @@ pub async fn landing(user_id: i64) -> Result<&'static str, AppError> {
     })
 }
 
+/// Asks for the signed-in user's own password again before a change to
+/// how the account is protected (its password, two-factor authentication).
+/// A wrong one is audited as `event` and answered with `wrong`. The caller
+/// limits the attempts first.
+pub async fn confirm_password(
+    user: &SessionUser,
+    password: &str,
+    event: laurel::AuditEvent,
+    wrong: &str,
+) -> Result<(), AppError> {
+    let ctx = super::context()?;
+    let account = ctx
+        .store
+        .user_by_email(&user.email)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if laurel_service::accounts::verify_password(Some(&account.password_hash), password).await? {
+        return Ok(());
+    }
+    ctx.store
+        .audit(laurel_store::Audit {
+            organisation_id: None,
+            user_id: Some(user.user_id),
+            event,
+            detail: "wrong password".into(),
+            ip: &client_ip(),
+        })
+        .await?;
+    Err(AppError::Invalid(wrong.to_owned()))
+}
+
 /// The signed-in user, or `Unauthorized`.
 pub async fn require_user() -> Result<SessionUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthorized)
@@ -237,7 +289,7 @@ const TOKEN_FLASH_COOKIE: &str = "laurel_new_token";
 const TOKEN_FLASH_TTL: i64 = 120;
 
 fn token_flash_cookie(value: String, ttl: i64, secure: bool) -> Cookie<'static> {
-    Cookie::build((TOKEN_FLASH_COOKIE, value))
+    Cookie::build((cookie_name(TOKEN_FLASH_COOKIE, secure), value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -254,7 +306,10 @@ pub fn set_token_flash(ctx: &laurel_service::ServerContext, user_id: i64, token:
 /// The new token waiting to be shown to `user_id`, once: the cookie is
 /// cleared in the same response.
 pub fn take_token_flash(ctx: &laurel_service::ServerContext, user_id: i64) -> Option<String> {
-    let sealed = cookie_in(&request()?.headers, TOKEN_FLASH_COOKIE)?;
+    let sealed = cookie_in(
+        &request()?.headers,
+        &cookie_name(TOKEN_FLASH_COOKIE, ctx.https()),
+    )?;
     set_cookie(token_flash_cookie(String::new(), 0, ctx.https()));
     laurel_service::api::open_new_token(&ctx.master_key, user_id, &sealed)
 }
@@ -276,7 +331,7 @@ fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
 /// SameSite=Lax, Secure on https, 10 minutes).
 pub fn set_challenge_cookie(token: &str, secure: bool) {
     set_cookie(
-        Cookie::build((CHALLENGE_COOKIE, token.to_owned()))
+        Cookie::build((cookie_name(CHALLENGE_COOKIE, secure), token.to_owned()))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -288,7 +343,7 @@ pub fn set_challenge_cookie(token: &str, secure: bool) {
 
 pub fn clear_challenge_cookie(secure: bool) {
     set_cookie(
-        Cookie::build((CHALLENGE_COOKIE, ""))
+        Cookie::build((cookie_name(CHALLENGE_COOKIE, secure), ""))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -300,5 +355,5 @@ pub fn clear_challenge_cookie(secure: bool) {
 
 /// The challenge token the browser sent, if any.
 pub fn challenge_token() -> Option<String> {
-    cookie_in(&request()?.headers, CHALLENGE_COOKIE)
+    cookie_in(&request()?.headers, &cookie_name(CHALLENGE_COOKIE, https()))
 }

@@ -54,6 +54,11 @@ pub enum ApiError {
     /// Billing refuses issuing: no plan, the trial's quota, an overdue
     /// invoice; the text says which (402).
     PaymentRequired(String),
+    /// A limit other than the token's rate: a new organisation's daily
+    /// sending limit; the text says which and until when (429).
+    Limited(String),
+    /// The database is unavailable; nothing was saved (503).
+    Unavailable(String),
     Internal,
 }
 
@@ -66,8 +71,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden => {
                 ApiError::Forbidden("This organisation may not issue badges.".into())
             }
-            ServiceError::TooMany(_) => ApiError::TooMany(60),
+            ServiceError::TooMany(m) => ApiError::Limited(m),
             ServiceError::PaymentRequired(m) => ApiError::PaymentRequired(m),
+            ServiceError::Unavailable(m) => ApiError::Unavailable(m),
             ServiceError::Internal => ApiError::Internal,
         }
     }
@@ -127,7 +133,12 @@ pub async fn authenticate(
         ctx.api_per_minute,
         60,
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        // The token's rate: 429 `rate_limited` with `Retry-After`.
+        ServiceError::TooMany(_) => ApiError::TooMany(60),
+        e => e.into(),
+    })?;
     Ok(Caller {
         organisation,
         token: row,
@@ -457,7 +468,10 @@ pub async fn issue_many(
     let mut results = Vec::with_capacity(requests.len());
     for request in requests {
         let result = issue_with(ctx, caller, &issuer, request).await;
-        if matches!(result, Err(ApiError::Internal | ApiError::Forbidden(_))) {
+        if matches!(
+            result,
+            Err(ApiError::Internal | ApiError::Forbidden(_) | ApiError::Unavailable(_))
+        ) {
             // Not the award's fault: the rest would fail the same way.
             return result.map(|_| Vec::new());
         }

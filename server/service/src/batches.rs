@@ -295,9 +295,11 @@ pub async fn run_batch(
                 match result {
                     Ok(_) => {}
                     // Billing refused (the trial ran out under a concurrent
-                    // issuer, an invoice went overdue): the row says why, and
-                    // the batch goes on to its end rather than retry forever.
-                    Err(ServiceError::PaymentRequired(why)) => {
+                    // issuer, an invoice went overdue) or a new
+                    // organisation's day is used up (`crate::sending`): the
+                    // row says why, and the batch goes on to its end rather
+                    // than retry forever.
+                    Err(ServiceError::PaymentRequired(why) | ServiceError::TooMany(why)) => {
                         store.fail_batch_row(row_id, &why).await?;
                     }
                     Err(e) => return Err(e),

@@ -200,32 +200,47 @@ pub async fn standing(
     Ok(Standing::Active { subscription, plan })
 }
 
+/// What an award counts against, once billing said yes: the trial
+/// subscription (see `laurel_store::Metering`) and, for a new organisation,
+/// the day's limits (`crate::sending`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    pub trial_subscription: Option<i64>,
+    pub daily_limit: Option<laurel_store::DailyLimit>,
+}
+
 /// The billing check of every award: may `organisation` issue `badges`
-/// more at `now`? On yes, the trial subscription they count against (see
-/// `laurel_store::Metering`); on no, [`ServiceError::PaymentRequired`]
-/// with the sentence to show.
+/// more at `now`? On yes, what they count against; on no,
+/// [`ServiceError::PaymentRequired`] with the sentence to show.
 pub async fn may_issue(
     store: &Store,
     organisation: &Organisation,
     now: DateTime<Utc>,
     badges: i64,
-) -> Result<Option<i64>, ServiceError> {
+) -> Result<Allowance, ServiceError> {
     let standing = standing(store, organisation.id, now).await?;
     match standing.refusal(badges) {
         Some(sentence) => Err(ServiceError::PaymentRequired(sentence)),
-        None => Ok(standing.trial_subscription()),
+        None => Ok(Allowance {
+            trial_subscription: standing.trial_subscription(),
+            daily_limit: crate::sending::daily_limit(store, organisation.id).await?,
+        }),
     }
 }
 
 /// The sentence refusing `badges` more at `now`, if any (pages show it
-/// before anyone tries: the issue form, the CSV preview, the dashboard).
+/// before anyone tries: the issue form, the CSV preview, the dashboard):
+/// billing's, else a new organisation's daily limit (`crate::sending`).
 pub async fn refusal(
     store: &Store,
     organisation_id: i64,
     now: DateTime<Utc>,
     badges: i64,
 ) -> Result<Option<String>, ServiceError> {
-    Ok(standing(store, organisation_id, now).await?.refusal(badges))
+    if let Some(sentence) = standing(store, organisation_id, now).await?.refusal(badges) {
+        return Ok(Some(sentence));
+    }
+    crate::sending::refusal(store, organisation_id, now, badges).await
 }
 
 /// The refusal when the issuing transaction found the trial quota used up
@@ -236,7 +251,7 @@ pub fn quota_reached(e: StoreError) -> ServiceError {
             "Your trial's badges are all issued. Issuing goes on when your paid plan starts (see the Subscription tab)."
                 .into(),
         ),
-        other => other.into(),
+        other => crate::sending::limit_reached(other),
     }
 }
 
@@ -523,7 +538,9 @@ pub async fn grant(
 }
 
 /// For tests and load runs: `organisation` on a free plan whose trial
-/// lasts a year and allows a billion badges, so billing never refuses.
+/// lasts a year and allows a billion badges, so billing never refuses; and
+/// verified, as the operator would, so a new organisation's daily limits
+/// (`crate::sending`) do not apply either.
 pub async fn grant_free_trial(
     store: &Store,
     organisation: &Organisation,
@@ -542,6 +559,9 @@ pub async fn grant_free_trial(
     )
     .await?;
     let email = Email::parse("billing@example.org")?;
+    store
+        .set_verified(organisation.id, Some(Utc::now()))
+        .await?;
     grant(store, organisation, &plan, &email, Utc::now()).await
 }
 

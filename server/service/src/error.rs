@@ -24,6 +24,10 @@ pub enum ServiceError {
     /// the text says what is missing and where to fix it (HTTP 402).
     #[error("{0}")]
     PaymentRequired(String),
+    /// The database is unavailable (full, or out of reach); the text says
+    /// nothing was saved (HTTP 503).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("Something went wrong on our side; please try again in a moment.")]
     Internal,
 }
@@ -32,6 +36,13 @@ impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(c) => ServiceError::Conflict(c.to_string()),
+            other if other.unavailable().is_some() => {
+                let why = other
+                    .unavailable()
+                    .unwrap_or(laurel_store::Unavailable::Unreachable);
+                tracing::error!(error = %other, "the database is unavailable");
+                ServiceError::Unavailable(why.message().to_owned())
+            }
             other => {
                 tracing::error!(error = %other, "store error in a service");
                 ServiceError::Internal

@@ -11,6 +11,24 @@ pub const INVITE_TTL: Duration = Duration::days(7);
 /// Invitations (new and sent again) one organisation may send per hour.
 pub const INVITES_PER_HOUR: i64 = 20;
 
+/// Counts one invitation mail (new or sent again): against
+/// [`INVITES_PER_HOUR`], and against a new organisation's daily mail limit
+/// (`crate::sending`).
+pub async fn count(
+    store: &laurel_store::Store,
+    organisation_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), crate::ServiceError> {
+    crate::accounts::rate_limit(
+        store,
+        &format!("invite:org:{organisation_id}"),
+        INVITES_PER_HOUR,
+        3600,
+    )
+    .await?;
+    crate::sending::count_mail(store, organisation_id, now).await
+}
+
 /// The invitation mail: who invites, to which organisation and role, and
 /// the single-use link.
 pub fn invitation_mail(

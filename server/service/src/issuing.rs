@@ -170,11 +170,12 @@ pub struct Issuer<'a> {
     /// Seals the holder mails (`mail::mail_job_payload`).
     master: MasterKey,
     clock: crate::Clock,
-    /// `billing::may_issue`'s last yes (when, and the trial it counts
-    /// against), trusted for [`ALLOWANCE_FOR`]: a batch asks the database
-    /// once a second rather than once a row. The trial's quota is still
-    /// counted exactly, in each award's transaction.
-    allowed: std::sync::Mutex<Option<(std::time::Instant, Option<i64>)>>,
+    /// `billing::may_issue`'s last yes (when, and what it counts against),
+    /// trusted for [`ALLOWANCE_FOR`]: a batch asks the database once a
+    /// second rather than once a row. The trial's quota and a new
+    /// organisation's daily limits are still counted exactly, in each
+    /// award's transaction.
+    allowed: std::sync::Mutex<Option<(std::time::Instant, crate::billing::Allowance)>>,
 }
 
 /// How long an [`Issuer`] trusts billing's last yes.
@@ -233,17 +234,20 @@ impl<'a> Issuer<'a> {
 
     /// Billing's answer for one more award at `now`: the cached yes while it
     /// is fresh, else `billing::may_issue` (a refusal is never cached).
-    async fn allowance(&self, now: chrono::DateTime<Utc>) -> Result<Option<i64>, ServiceError> {
+    async fn allowance(
+        &self,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<crate::billing::Allowance, ServiceError> {
         let cached = *self.allowed.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((at, trial)) = cached {
+        if let Some((at, allowance)) = cached {
             if at.elapsed() < ALLOWANCE_FOR {
-                return Ok(trial);
+                return Ok(allowance);
             }
         }
-        let trial = crate::billing::may_issue(self.store, self.org, now, 1).await?;
+        let allowance = crate::billing::may_issue(self.store, self.org, now, 1).await?;
         *self.allowed.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((std::time::Instant::now(), trial));
-        Ok(trial)
+            Some((std::time::Instant::now(), allowance));
+        Ok(allowance)
     }
 
     /// Issues one badge of `class` (a version of template `template_id`)
@@ -275,7 +279,8 @@ impl<'a> Issuer<'a> {
     /// Issues a chunk of awards (a CSV batch's): signed on every core, then
     /// recorded in one transaction — all or none, each exactly as
     /// [`Issuer::issue`] would. When the chunk as a whole is refused by
-    /// billing (the trial's quota runs out within it), each award is tried
+    /// billing (the trial's quota, or a new organisation's daily limit, runs
+    /// out within it), each award is tried
     /// alone, so those within the quota are issued and the rest refused one
     /// by one. The results are in the order of `awards`.
     pub async fn issue_chunk(
@@ -285,7 +290,9 @@ impl<'a> Issuer<'a> {
         let prepared = self.prepare_all(awards)?;
         match self.record(&prepared).await {
             Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
-            Err(ServiceError::PaymentRequired(_)) if prepared.len() > 1 => {
+            Err(ServiceError::PaymentRequired(_) | ServiceError::TooMany(_))
+                if prepared.len() > 1 =>
+            {
                 let mut results = Vec::with_capacity(prepared.len());
                 for one in &prepared {
                     results.push(
@@ -295,6 +302,10 @@ impl<'a> Issuer<'a> {
                     );
                 }
                 Ok(results)
+            }
+            // One award refused: its result, as the one-by-one path gives.
+            Err(e @ (ServiceError::PaymentRequired(_) | ServiceError::TooMany(_))) => {
+                Ok(vec![Err(e)])
             }
             Err(e) => Err(e),
         }
@@ -456,7 +467,7 @@ impl<'a> Issuer<'a> {
     /// Records prepared awards in one transaction (after billing's check).
     async fn record(&self, prepared: &[Prepared]) -> Result<Vec<IssueOutcome>, ServiceError> {
         let now = self.clock.now();
-        let trial_subscription = self.allowance(now).await?;
+        let allowance = self.allowance(now).await?;
         let assertions: Vec<NewAssertion<'_>> = prepared
             .iter()
             .map(|p| NewAssertion {
@@ -507,12 +518,14 @@ impl<'a> Issuer<'a> {
                 &records,
                 laurel_store::Metering {
                     at: now,
-                    trial_subscription,
+                    trial_subscription: allowance.trial_subscription,
+                    daily_limit: allowance.daily_limit,
                 },
             )
             .await
             .map_err(|e| {
-                // The trial ran out under us: ask billing again next time.
+                // The trial or the day's limit ran out under us: ask
+                // billing again next time.
                 *self.allowed.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 crate::billing::quota_reached(e)
             })?;
@@ -646,7 +659,9 @@ pub fn holder_mail(
 ) -> OutgoingMail {
     let verify = urls.assertion(slug);
     let image = urls.baked(slug, &class.image_type);
-    let claim = crate::urls::SiteUrls::new(public_url).claim(claim_token);
+    let site = crate::urls::SiteUrls::new(public_url);
+    let claim = site.claim(claim_token);
+    let report = site.report_abuse(&org.subdomain, slug);
     let e = html_escape;
     OutgoingMail {
         to: to.clone(),
@@ -656,7 +671,8 @@ pub fn holder_mail(
              Keep it in your wallet: {claim}\n\
              Anyone can check it here: {verify}\n\
              The badge image, with the credential baked in: {image}\n\n\
-             This mail was sent by Laurel on behalf of {org}.\n",
+             This mail was sent by Laurel on behalf of {org}.\n\
+             Not expecting it, or is it unwanted? Tell us: {report}\n",
             org = org.name,
             badge = class.name,
         ),
@@ -665,13 +681,15 @@ pub fn holder_mail(
              <p><a href=\"{claim}\">Keep it in your wallet</a></p>\
              <p>Anyone can check it on its <a href=\"{verify}\">verification page</a>. \
              <a href=\"{image}\">Download the badge image</a> (the credential is baked into it).</p>\
-             <p>This mail was sent by Laurel on behalf of {org}.</p>",
+             <p>This mail was sent by Laurel on behalf of {org}. \
+             Not expecting it, or is it unwanted? <a href=\"{report}\">Report it</a>.</p>",
             name = e(name),
             org = e(&org.name),
             badge = e(&class.name),
             claim = e(&claim),
             verify = e(&verify),
             image = e(&image),
+            report = e(&report),
         ),
     }
 }

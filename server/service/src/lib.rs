@@ -28,6 +28,7 @@ pub mod maintenance;
 pub mod mfa;
 pub mod net;
 pub mod remote;
+pub mod sending;
 pub mod share_image;
 pub mod sitemap;
 pub mod stripe;

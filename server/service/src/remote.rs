@@ -34,6 +34,10 @@ pub enum RemoteError {
     Forbidden(String),
     /// Billing refuses issuing (the text says why): 402.
     PaymentRequired(String),
+    /// A new organisation's daily sending limit (the text says which): 429.
+    Limited(String),
+    /// The database is unavailable; nothing was saved: 503.
+    Unavailable(String),
     Internal,
 }
 
@@ -44,6 +48,8 @@ impl From<ServiceError> for RemoteError {
                 RemoteError::Forbidden("This organisation may not issue badges.".into())
             }
             ServiceError::PaymentRequired(why) => RemoteError::PaymentRequired(why),
+            ServiceError::TooMany(why) => RemoteError::Limited(why),
+            ServiceError::Unavailable(why) => RemoteError::Unavailable(why),
             _ => RemoteError::Internal,
         }
     }

@@ -159,6 +159,12 @@ impl SiteUrls {
     pub fn password_reset(&self, token: &str) -> String {
         format!("{}/password/reset?token={token}", self.base)
     }
+    /// Where the recipient of a holder mail reports it as abuse (the link at
+    /// the foot of every holder mail; the page is `/abuse`). A subdomain and
+    /// a slug need no escaping.
+    pub fn report_abuse(&self, subdomain: &str, slug: &str) -> String {
+        format!("{}/abuse?org={subdomain}&badge={slug}", self.base)
+    }
     /// A holder's claim page for their badge.
     pub fn claim(&self, token: &str) -> String {
         format!("{}/claim?token={token}", self.base)

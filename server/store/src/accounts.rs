@@ -201,7 +201,7 @@ impl Store {
             };
             let org = sqlx::query_as::<_, Organisation>(
                 "INSERT INTO organisations (subdomain, name, created_at, contact_name, contact_phone) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id, subdomain, name, created_at",
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id, subdomain, name, created_at, verified_at",
             )
             .bind(a.subdomain)
             .bind(a.organisation_name)

@@ -119,6 +119,10 @@ pub struct Metering {
     /// In a trial: the subscription whose `trial_used` this award takes one
     /// of, refused with [`Conflict::TrialQuotaReached`] when none is left.
     pub trial_subscription: Option<i64>,
+    /// For an organisation not verified yet: the day's limits its badges
+    /// and their mails count against, refused with
+    /// [`Conflict::DailyLimitReached`] past them.
+    pub daily_limit: Option<crate::DailyLimit>,
 }
 
 impl Metering {
@@ -127,6 +131,7 @@ impl Metering {
         Self {
             at: Utc::now(),
             trial_subscription: None,
+            daily_limit: None,
         }
     }
 }
@@ -305,6 +310,18 @@ impl Store {
                     .rows_affected();
                     if counted == 0 {
                         return Err(StoreError::Conflict(Conflict::TrialQuotaReached));
+                    }
+                }
+                if let Some(limit) = metering.daily_limit {
+                    for (organisation_id, issued) in &counts {
+                        let totals = crate::sending::count_sent!(
+                            tx,
+                            *organisation_id,
+                            crate::sending::day_key(now),
+                            *issued,
+                            *issued
+                        );
+                        crate::sending::within(totals, limit)?;
                     }
                 }
                 for (organisation_id, issued) in &counts {

@@ -446,7 +446,7 @@ impl Store {
                 let mut tx = p.begin_write().await?;
                 let organisation = sqlx::query_as::<_, Organisation>(
                     "INSERT INTO organisations (subdomain, name, created_at) VALUES ($1, $2, $3) \
-                     RETURNING id, subdomain, name, created_at",
+                     RETURNING id, subdomain, name, created_at, verified_at",
                 )
                 .bind(subdomain.as_str())
                 .bind(name)

@@ -30,6 +30,7 @@ mod operations;
 mod organisations;
 mod profile;
 mod remote;
+mod sending;
 mod sessions;
 mod templates;
 #[cfg(feature = "testing")]
@@ -60,7 +61,7 @@ pub use billing::{
     NewPlan, Payment, PaymentMethod, Plan, Subscription,
 };
 pub use collections::{Collection, CollectionFields, PublicCollection};
-pub use error::{Conflict, StoreError};
+pub use error::{Conflict, StoreError, Unavailable};
 pub use holders::{HolderSignup, StoredReport};
 pub use imports::{ImportRow, NewImport};
 pub use issuing::{
@@ -78,6 +79,7 @@ pub use operations::{MigrationStatus, QueueStats};
 pub use organisations::Organisation;
 pub use profile::OrganisationProfile;
 pub use remote::{Integration, IntegrationKey};
+pub use sending::{day_key, AbuseReport, DailyLimit, NewAbuseReport};
 pub use sessions::{NewSession, SessionUser};
 pub use templates::{TemplateDesign, TemplateRow, TemplateSummary};
 pub use wallet::{
@@ -187,6 +189,21 @@ impl Store {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
+                    // A connection still counted in a transaction once its
+                    // queued rollback has run (the ping flushes it) is not
+                    // taken back. SQLite rolls a transaction back by itself
+                    // on some errors (SQLITE_FULL among them); sqlx's own
+                    // ROLLBACK then fails and leaves the connection's
+                    // transaction depth at one, so every later BEGIN on it
+                    // would fail ("non-zero transaction depth"): found by
+                    // server/tests/faults.rs filling the disk.
+                    .after_release(|conn, _| {
+                        Box::pin(async move {
+                            use sqlx::Connection as _;
+                            conn.ping().await?;
+                            Ok(!conn.is_in_transaction())
+                        })
+                    })
                     .connect_with(options)
                     .await
                     .map_err(unreachable)?;

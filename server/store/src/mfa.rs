@@ -41,7 +41,8 @@ pub struct EnableTotp<'a> {
     pub step: i64,
     /// Hashes of the new recovery codes (they replace any old ones).
     pub recovery_code_hashes: &'a [String],
-    /// The session that may see the codes once, and the codes, sealed.
+    /// The session that turned it on: the only one that stays signed in,
+    /// and the one that may see the codes once (sealed).
     pub reveal_session_hash: &'a str,
     pub sealed_codes: &'a [u8],
     pub reveal_expires_at: DateTime<Utc>,
@@ -104,6 +105,14 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             }
+            // Whoever else holds a session of this account (a stolen
+            // cookie, a forgotten computer) is signed out: from now on a
+            // session needs the second factor, and theirs did not show one.
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                .bind(e.user_id)
+                .bind(e.reveal_session_hash)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
                 .bind(e.user_id)
                 .execute(&mut *tx)
@@ -251,6 +260,27 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(true)
         })
+    }
+
+    /// Whether recovery codes are waiting to be shown to this session
+    /// (nothing is taken).
+    pub async fn recovery_codes_waiting(
+        &self,
+        session_hash: &str,
+        user_id: i64,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        Ok(with_pool!(self, p => {
+            sqlx::query_scalar::<_, bool>(
+                "SELECT EXISTS (SELECT 1 FROM recovery_code_reveals \
+                 WHERE session_hash = $1 AND user_id = $2 AND expires_at > $3)",
+            )
+            .bind(session_hash)
+            .bind(user_id)
+            .bind(now)
+            .fetch_one(p)
+            .await
+        })?)
     }
 
     /// The sealed recovery codes this session may see — once: they are

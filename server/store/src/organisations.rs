@@ -12,9 +12,13 @@ pub struct Organisation {
     pub subdomain: String,
     pub name: String,
     pub created_at: DateTime<Utc>,
+    /// When the operator verified it (`laurel orgs verify`): from then on
+    /// it sends without a new organisation's daily limits.
+    pub verified_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "id, subdomain, name, created_at";
+/// The columns of [`Organisation`], for `SELECT` and `RETURNING`.
+pub(crate) const COLUMNS: &str = "id, subdomain, name, created_at, verified_at";
 
 impl Store {
     /// Creates an organisation. A taken subdomain is a [`Conflict`].
@@ -87,6 +91,14 @@ impl Store {
                 .bind(id)
                 .fetch_optional(p)
                 .await
+        })?)
+    }
+
+    /// Every organisation, by subdomain (the operator's list).
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM organisations ORDER BY subdomain");
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Organisation>(&sql).fetch_all(p).await
         })?)
     }
 

@@ -151,8 +151,9 @@ impl Store {
 
     /// Deletes what can no longer be used: expired sessions and sign-in
     /// challenges, emailed tokens a week past their expiry (until then a
-    /// late click is told "expired", not "unknown"), and rate-limit
-    /// counters a day old (longer than any window). Returns how many rows.
+    /// late click is told "expired", not "unknown"), rate-limit counters a
+    /// day old (longer than any window) and daily sending counts a week
+    /// old. Returns how many rows.
     pub async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let week_ago = now - chrono::Duration::days(7);
         let day_ago = now.timestamp() - 86_400;
@@ -172,6 +173,11 @@ impl Store {
                 .rows_affected();
             n += sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
                 .bind(day_ago)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            n += sqlx::query("DELETE FROM sending_daily WHERE day < $1")
+                .bind(crate::sending::day_key(week_ago))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

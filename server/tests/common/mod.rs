@@ -64,11 +64,16 @@ pub struct Server {
 
 impl Server {
     /// Starts `cmd` (a [`laurel`] command with settings) serving on `port`,
-    /// with `LAUREL_PUBLIC_URL` = `http://127.0.0.1:{port}`.
-    /// Its log (stderr) goes where `cmd`'s does: the test's own, unless
-    /// the test set another.
+    /// with `LAUREL_PUBLIC_URL` = `http://127.0.0.1:{port}` unless `cmd`
+    /// sets another. Its log (stderr) goes where `cmd`'s does: the test's
+    /// own, unless the test set another.
     pub fn start_with(mut cmd: Command, port: u16) -> Self {
-        cmd.env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+        let public_url_set = cmd
+            .get_envs()
+            .any(|(k, v)| k == "LAUREL_PUBLIC_URL" && v.is_some());
+        if !public_url_set {
+            cmd.env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+        }
         cmd.arg("serve")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .stdout(Stdio::null());

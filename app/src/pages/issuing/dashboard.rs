@@ -48,6 +48,15 @@ fn Dashboard(d: DashboardView) -> impl IntoView {
                 {figure("waiting to be claimed", d.pending_claims, "pending-claims")}
                 {figure("templates", d.templates, "templates-count")}
             </div>
+            {d.sending_limit.clone().map(|l| view! {
+                <p class=NOTICE data-testid="sending-limit">
+                    {format!(
+                        "Until Laurel verifies your organisation, it can issue {} badges and send {} mails a day. Left today: {} badges, {} mails. \
+                         The limit ends when the operator of this Laurel verifies your organisation, or once it has paid an invoice.",
+                        l.badges_per_day, l.mails_per_day, l.badges_left, l.mails_left
+                    )}
+                </p>
+            })}
             {(d.running_batches > 0).then(|| view! {
                 <p class=NOTICE>{format!("{} CSV batch(es) issuing now. ", d.running_batches)}
                     <a href=portal(&sub).batches() class="underline">"Follow them"</a></p>

@@ -9,7 +9,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use super::preview::BadgePreview;
-use crate::components::form::{url_error, ActionError};
+use crate::components::form::{rcdata, url_error, ActionError};
 use crate::components::portal::{id_param, loaded, org_nav, subdomain_param};
 use crate::components::style::{BUTTON, INPUT, LABEL};
 use crate::error::AppError;
@@ -148,12 +148,12 @@ fn DesignerForm(
                     <div>
                         <label for="description" class=LABEL>"Description"</label>
                         <textarea id="description" name="description" rows="3" class=INPUT
-                            on:input=move |ev| description.set(event_target_value(&ev))>{f.description.clone()}</textarea>
+                            on:input=move |ev| description.set(event_target_value(&ev))>{rcdata(f.description.clone())}</textarea>
                     </div>
                     <div>
                         <label for="criteria_narrative" class=LABEL>"Criteria (Markdown)"</label>
                         <textarea id="criteria_narrative" name="criteria_narrative" rows="5" class=INPUT
-                            on:input=move |ev| criteria.set(event_target_value(&ev))>{f.criteria_narrative.clone()}</textarea>
+                            on:input=move |ev| criteria.set(event_target_value(&ev))>{rcdata(f.criteria_narrative.clone())}</textarea>
                     </div>
                     {text("Criteria URL (optional)", "criteria_url", criteria_url, "url", "A page that explains how the badge is earned.")}
                     {text("Validity in years", "validity_years", validity, "number", "0 = never expires; a badge expires this many years after its achievement date.")}
@@ -161,7 +161,7 @@ fn DesignerForm(
                     <div>
                         <label for="alignments" class=LABEL>"Alignments (optional), one per line"</label>
                         <textarea id="alignments" name="alignments" rows="3" class=INPUT
-                            placeholder="targetName | targetUrl | targetDescription | targetFramework | targetCode">{f.alignments.clone()}</textarea>
+                            placeholder="targetName | targetUrl | targetDescription | targetFramework | targetCode">{rcdata(f.alignments.clone())}</textarea>
                         <p class="mt-1 text-xs text-stone-600">"Name and URL are required; description, framework and code may be left out."</p>
                     </div>
                     <div>

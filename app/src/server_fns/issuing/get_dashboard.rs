@@ -23,6 +23,18 @@ pub struct DashboardView {
     pub templates: i64,
     pub running_batches: i64,
     pub recent: Vec<RecentBadge>,
+    /// While a new organisation's daily limits apply (not verified, no
+    /// paid plan yet): what is left today.
+    pub sending_limit: Option<SendingLimit>,
+}
+
+/// A new organisation's daily limits, and what is left of them today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendingLimit {
+    pub badges_per_day: i64,
+    pub mails_per_day: i64,
+    pub badges_left: i64,
+    pub mails_left: i64,
 }
 
 /// The organisation's dashboard: figures, recent badges, and (through the
@@ -36,6 +48,16 @@ pub async fn get_dashboard(subdomain: String) -> Result<DashboardView, AppError>
     let (_, m) = require_role(&subdomain, Role::Regular).await?;
     let ctx = context()?;
     let counts = ctx.store.dashboard_counts(m.organisation_id).await?;
+    let limit = laurel_service::sending::NEW_ORGANISATION;
+    let sending_limit =
+        laurel_service::sending::left_today(&ctx.store, m.organisation_id, ctx.clock.now())
+            .await?
+            .map(|(badges_left, mails_left)| SendingLimit {
+                badges_per_day: limit.badges,
+                mails_per_day: limit.mails,
+                badges_left,
+                mails_left,
+            });
     let (recent, _) = ctx
         .store
         .register(
@@ -68,5 +90,6 @@ pub async fn get_dashboard(subdomain: String) -> Result<DashboardView, AppError>
                 issued_on: r.issued_on.format("%Y-%m-%d").to_string(),
             })
             .collect(),
+        sending_limit,
     })
 }

@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// Sends the holder's mail again, with a new claim link (the old one stops
-/// working).
+/// working): at most `sending::RESENDS_PER_BADGE` times a day per badge,
+/// and within a new organisation's daily mail limit.
 #[server(endpoint = "issuing/resend_badge_mail")]
 pub async fn resend_badge_mail(subdomain: String, slug: String) -> Result<(), AppError> {
     use crate::ssr::{access::require_role, auth, context};
@@ -36,6 +37,8 @@ pub async fn resend_badge_mail(subdomain: String, slug: String) -> Result<(), Ap
         .organisation_by_id(m.organisation_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    laurel_service::sending::count_resend(&ctx.store, &org, &slug).await?;
+    laurel_service::sending::count_mail(&ctx.store, org.id, ctx.clock.now()).await?;
     let to = laurel::Email::parse(&a.recipient_email)?;
     let (token, hash) = accounts::new_token();
     let mail = holder_mail(

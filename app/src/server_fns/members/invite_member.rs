@@ -20,13 +20,7 @@ pub async fn invite_member(subdomain: String, email: String, role: String) -> Re
             "Choose the role: regular or privileged.".into(),
         ));
     };
-    accounts::rate_limit(
-        &ctx.store,
-        &format!("invite:org:{}", membership.organisation_id),
-        invitations::INVITES_PER_HOUR,
-        3600,
-    )
-    .await?;
+    invitations::count(&ctx.store, membership.organisation_id, ctx.clock.now()).await?;
     let (token, token_hash) = accounts::new_token();
     let link = ctx.site().invite(&token);
     let inviter = if user.display_name.trim().is_empty() {

@@ -19,13 +19,7 @@ pub async fn resend_invitation(subdomain: String, invitation_id: i64) -> Result<
         .pending_invitation(org, invitation_id)
         .await?
         .ok_or_else(gone)?;
-    accounts::rate_limit(
-        &ctx.store,
-        &format!("invite:org:{org}"),
-        invitations::INVITES_PER_HOUR,
-        3600,
-    )
-    .await?;
+    invitations::count(&ctx.store, org, ctx.clock.now()).await?;
     let email = laurel::Email::parse(&invitation.email)?;
     let (token, token_hash) = accounts::new_token();
     let link = ctx.site().invite(&token);

@@ -33,25 +33,13 @@ pub async fn change_password(
             .await?;
         return Err(e.into());
     }
-    let account = ctx
-        .store
-        .user_by_email(&user.email)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if !accounts::verify_password(Some(&account.password_hash), &current_password).await? {
-        ctx.store
-            .audit(Audit {
-                organisation_id: None,
-                user_id: Some(user.user_id),
-                event: AuditEvent::PasswordChangeFailed,
-                detail: "wrong current password".into(),
-                ip: &ip,
-            })
-            .await?;
-        return Err(AppError::Invalid(
-            "The current password is not right.".into(),
-        ));
-    }
+    auth::confirm_password(
+        &user,
+        &current_password,
+        AuditEvent::PasswordChangeFailed,
+        "The current password is not right.",
+    )
+    .await?;
     if new_password != new_password_confirm {
         return Err(AppError::Invalid(
             "The two new passwords are not the same.".into(),

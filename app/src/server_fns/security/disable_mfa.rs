@@ -8,7 +8,6 @@ use crate::error::AppError;
 pub async fn disable_mfa(password: String, code: String) -> Result<(), AppError> {
     use crate::ssr::{auth, context};
     use laurel::AuditEvent;
-    use laurel_service::accounts;
     use laurel_service::mfa;
     use laurel_store::Audit;
 
@@ -26,23 +25,13 @@ pub async fn disable_mfa(password: String, code: String) -> Result<(), AppError>
             "Two-factor authentication is already off.".into(),
         ));
     };
-    let account = ctx
-        .store
-        .user_by_email(&user.email)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if !accounts::verify_password(Some(&account.password_hash), &password).await? {
-        ctx.store
-            .audit(Audit {
-                organisation_id: None,
-                user_id: Some(user.user_id),
-                event: AuditEvent::MfaFailed,
-                detail: "wrong password while turning off".into(),
-                ip: &ip,
-            })
-            .await?;
-        return Err(AppError::Invalid("The password is not right.".into()));
-    }
+    auth::confirm_password(
+        &user,
+        &password,
+        AuditEvent::MfaFailed,
+        "The password is not right.",
+    )
+    .await?;
     let verified = mfa::verify(
         &ctx.store,
         &ctx.master_key,

@@ -3,10 +3,12 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// Turns two-factor authentication on once a code from the app proves the
-/// secret was saved there; makes ten recovery codes and opens the page that
-/// shows them, once.
+/// secret was saved there and the password is given again (a session left
+/// open elsewhere cannot bind the account to someone else's phone). Every
+/// other session of the account ends. Makes ten recovery codes and opens
+/// the page that reveals them, once.
 #[server(endpoint = "security/enable_mfa")]
-pub async fn enable_mfa(code: String) -> Result<(), AppError> {
+pub async fn enable_mfa(password: String, code: String) -> Result<(), AppError> {
     use crate::ssr::{auth, context};
     use laurel::AuditEvent;
     use laurel_service::accounts;
@@ -33,6 +35,13 @@ pub async fn enable_mfa(code: String) -> Result<(), AppError> {
             "Start the set-up first: choose “Set up two-factor authentication”.".into(),
         ));
     };
+    auth::confirm_password(
+        &user,
+        &password,
+        AuditEvent::MfaFailed,
+        "The password is not right.",
+    )
+    .await?;
     let secret = mfa::open_secret(&ctx.master_key, user.user_id, &pending)?;
     let Some(step) = mfa::check_code(&secret, &code, mfa::now_unix()) else {
         ctx.store

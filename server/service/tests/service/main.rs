@@ -12,5 +12,6 @@ mod hosted;
 mod issuing;
 mod jobs;
 mod mfa;
+mod sending;
 mod wallet;
 mod webhooks;

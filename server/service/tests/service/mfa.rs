@@ -131,10 +131,41 @@ async fn totp_lifecycle(store: &Store) {
     assert_eq!(state.totp_pending.as_deref(), Some(&b"pending-2"[..]));
     assert!(!state.enabled(), "pending is not on");
 
+    // Another device of the same account, and a bystander's session.
+    store
+        .create_session(
+            id,
+            "sess-other",
+            Utc::now() + Duration::days(1),
+            "ip",
+            "ua",
+            None,
+        )
+        .await
+        .unwrap();
+    let bystander = user(store, "totp-bystander", "sess-bystander").await;
     assert!(store
         .enable_totp(&enable(id, b"secret-1", 100, &hs, "sess-a"))
         .await
         .unwrap());
+    assert_eq!(
+        store.session_user("sess-a").await.unwrap().unwrap().user_id,
+        id,
+        "the session that turned it on stays"
+    );
+    assert!(
+        store.session_user("sess-other").await.unwrap().is_none(),
+        "every other session of the account ended"
+    );
+    assert_eq!(
+        store
+            .session_user("sess-bystander")
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id,
+        bystander
+    );
     let state = store.mfa_state(id).await.unwrap().unwrap();
     assert!(state.enabled());
     assert_eq!(state.totp_secret.as_deref(), Some(&b"secret-1"[..]));
@@ -183,7 +214,18 @@ async fn totp_lifecycle(store: &Store) {
         "exactly one of two racing uses passes"
     );
 
-    // The codes made at enabling are shown once, to that session only.
+    // The codes made at enabling are shown once, to that session only;
+    // asking whether they wait takes nothing.
+    assert!(store.recovery_codes_waiting("sess-a", id).await.unwrap());
+    assert!(store.recovery_codes_waiting("sess-a", id).await.unwrap());
+    assert!(!store
+        .recovery_codes_waiting("sess-a", id + 1)
+        .await
+        .unwrap());
+    assert!(!store
+        .recovery_codes_waiting("sess-other", id)
+        .await
+        .unwrap());
     assert_eq!(
         store.take_recovery_codes("sess-a", id + 1).await.unwrap(),
         None,
@@ -207,6 +249,7 @@ async fn totp_lifecycle(store: &Store) {
         None,
         "only once"
     );
+    assert!(!store.recovery_codes_waiting("sess-a", id).await.unwrap());
 
     // Off: secret, steps and codes go; it can be set up anew.
     assert!(store.disable_totp(id, "10.0.0.1").await.unwrap());
@@ -231,6 +274,7 @@ async fn totp_lifecycle(store: &Store) {
     let mut late = enable(id, b"secret-3", 300, &hs, "sess-a");
     late.reveal_expires_at = Utc::now() - Duration::seconds(1);
     assert!(store.enable_totp(&late).await.unwrap());
+    assert!(!store.recovery_codes_waiting("sess-a", id).await.unwrap());
     assert_eq!(
         store.take_recovery_codes("sess-a", id).await.unwrap(),
         None,
