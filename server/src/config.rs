@@ -198,6 +198,18 @@ pub struct Config {
     )]
     pub job_backoff_base_ms: u64,
 
+    /// How long a claimed mail or webhook job is its worker's before
+    /// another instance may take it over (after a crash), in seconds.
+    #[arg(
+        long,
+        env = "LAUREL_JOB_LEASE_SECS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(5..),
+        hide = true,
+        global = true
+    )]
+    pub job_lease_secs: u64,
+
     /// Directory holding the built site (WASM, JS, CSS, public assets).
     #[arg(
         long,

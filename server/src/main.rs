@@ -689,6 +689,7 @@ fn job_handlers(
     .register(jobs::Handlers::new());
     let worker = jobs::WorkerConfig {
         backoff_base: std::time::Duration::from_millis(config.job_backoff_base_ms.max(1)),
+        lease: std::time::Duration::from_secs(config.job_lease_secs),
         ..jobs::WorkerConfig::default()
     };
     Ok((handlers, worker))

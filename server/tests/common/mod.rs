@@ -33,6 +33,7 @@ pub fn laurel(data_dir: &std::path::Path) -> Command {
         "LAUREL_BASE_DOMAIN",
         "LAUREL_MAIL_FROM",
         "LAUREL_JOB_BACKOFF_BASE_MS",
+        "LAUREL_JOB_LEASE_SECS",
         "LAUREL_FETCH_ALLOW_PRIVATE",
         "LAUREL_TRUST_FORWARDED_FOR",
         "LAUREL_STRIPE_SECRET_KEY",
