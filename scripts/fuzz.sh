@@ -60,8 +60,10 @@ case "${1:-smoke}" in
     WORK=$(mktemp -d)
     trap 'rm -rf "$WORK"' EXIT
     for t in "${TARGETS[@]}"; do
-      read -r execs rate _ < <(run "$t" "$RUNS" "$WORK/$t")
-      say "$t: $execs executions ($rate/s), no crash"
+      started=$SECONDS
+      out=$(run "$t" "$RUNS" "$WORK/$t") || exit 1
+      read -r execs _ _ <<<"$out"
+      say "$t: $execs executions in $(( SECONDS - started )) s (corpus of $(find "fuzz/corpus/$t" -type f | wc -l) first), no crash"
     done
     ;;
   long)
@@ -72,7 +74,8 @@ case "${1:-smoke}" in
     for t in "${TARGETS[@]}"; do
       before=$(find "fuzz/corpus/$t" -type f | wc -l)
       started=$SECONDS
-      read -r execs rate _ < <(run "$t" "$RUNS" "$WORK/$t")
+      out=$(run "$t" "$RUNS" "$WORK/$t") || exit 1
+      read -r execs rate _ <<<"$out"
       took=$(( SECONDS - started ))
       # Keep only what adds coverage to the corpus in the repository.
       "$BIN/$t" -merge=1 -max_len=16384 "fuzz/corpus/$t" "$WORK/$t" >/dev/null 2>&1
