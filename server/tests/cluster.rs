@@ -17,6 +17,8 @@
 //!   webhook documentation tells receivers to expect).
 
 mod common;
+#[path = "common/fixture.rs"]
+mod fixture;
 #[path = "common/owner.rs"]
 mod owner;
 #[path = "common/smtp.rs"]
@@ -36,7 +38,6 @@ use laurel::{ApiScopes, WebhookEvent};
 use laurel_service::api::TokenRequest;
 use laurel_service::ServerContext;
 use laurel_store::testing::TestDatabase;
-use laurel_store::TemplateDesign;
 use smtp::SmtpServer;
 
 const API_BADGES: usize = 150;
@@ -201,25 +202,7 @@ fn two_instances_behind_nginx_one_killed_lose_and_double_nothing() {
             .await
             .unwrap()
             .unwrap();
-        let (template, _) = store
-            .create_template(
-                org.id,
-                None,
-                "cluster-class",
-                &TemplateDesign {
-                    name: "Clustered",
-                    description: "Issued by two instances.",
-                    criteria_narrative: Some("Be counted once."),
-                    criteria_url: None,
-                    image_type: "image/png",
-                    image: include_bytes!("../assets/demo-badge.png"),
-                    tags: "[]",
-                    alignment: "[]",
-                    validity_years: 1,
-                },
-            )
-            .await
-            .unwrap();
+        let (template, _) = fixture::template(&store, org.id, "cluster-class").await;
         let (token, _) = laurel_service::api::create_token(
             &ctx,
             org.id,

@@ -14,6 +14,10 @@
 //! saying so, without it.
 
 mod common;
+#[path = "common/demo.rs"]
+mod demo;
+#[path = "common/fixture.rs"]
+mod fixture;
 #[path = "common/owner.rs"]
 mod owner;
 
@@ -117,25 +121,7 @@ fn a_full_disk_under_sqlite_is_a_clear_error_and_nothing_is_half_written() {
         let store = laurel_store::Store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         let (org, cookie) = owner::signed_in_owner(&store, "full-disk").await;
-        let (template, _) = store
-            .create_template(
-                org.id,
-                None,
-                "full-disk-class",
-                &laurel_store::TemplateDesign {
-                    name: "Survivor",
-                    description: "Issued on a full disk.",
-                    criteria_narrative: Some("Be there."),
-                    criteria_url: None,
-                    image_type: "image/png",
-                    image: include_bytes!("../assets/demo-badge.png"),
-                    tags: "[]",
-                    alignment: "[]",
-                    validity_years: 1,
-                },
-            )
-            .await
-            .unwrap();
+        let (template, _) = fixture::template(&store, org.id, "full-disk-class").await;
         store.close().await;
         (cookie, template.id)
     });
@@ -308,22 +294,10 @@ fn a_postgres_restart_under_load_fails_cleanly_and_recovers() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     // A demonstration organisation with badges to look at.
-    let demo = laurel(&dir)
-        .arg("demo")
-        .env("DATABASE_URL", pg.url())
-        .env("LAUREL_PUBLIC_URL", &base)
-        .output()
-        .unwrap();
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
-    let page = String::from_utf8(demo.stdout)
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("assertion-hosted "))
-        .unwrap()
+    let mut cmd = laurel(&dir);
+    cmd.env("DATABASE_URL", pg.url())
+        .env("LAUREL_PUBLIC_URL", &base);
+    let page = demo::demo(cmd)["assertion-hosted"]
         .trim_start_matches(&base)
         .to_owned();
     let log = dir.join("server.log");

@@ -3,6 +3,8 @@
 //! that host, and sends browsers to the page on the main host.
 
 mod common;
+#[path = "common/demo.rs"]
+mod demo;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -28,23 +30,10 @@ fn get(port: u16, host: &str, path: &str, accept: &str) -> (u16, String, String)
 fn organisations_live_on_their_own_host() {
     let dir = temp_dir("hosts");
     let port = free_port();
-    let out = laurel(&dir)
-        .arg("demo")
-        .env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-        .env("LAUREL_BASE_DOMAIN", "badges.test")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let demo = String::from_utf8(out.stdout).unwrap();
-    let hosted = demo
-        .lines()
-        .find_map(|l| l.strip_prefix("assertion-hosted "))
-        .unwrap()
-        .to_owned();
+    let mut cmd = laurel(&dir);
+    cmd.env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("LAUREL_BASE_DOMAIN", "badges.test");
+    let hosted = demo::demo(cmd)["assertion-hosted"].clone();
     let prefix = format!("http://demo.badges.test:{port}/assertions/");
     assert!(
         hosted.starts_with(&prefix),

@@ -4,6 +4,8 @@
 //! with `alg: none`, garbage — each a clear failed check, never a panic.
 
 mod common;
+#[path = "common/demo.rs"]
+mod demo;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -16,24 +18,9 @@ use common::*;
 fn demo_server(tag: &str) -> (Server, HashMap<String, String>, std::path::PathBuf) {
     let dir = temp_dir(tag);
     let port = free_port();
-    let out = laurel(&dir)
-        .arg("demo")
-        .env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let urls = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let (k, v) = l.split_once(' ').unwrap();
-            (k.to_owned(), v.to_owned())
-        })
-        .collect();
+    let mut cmd = laurel(&dir);
+    cmd.env("LAUREL_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+    let urls = demo::demo(cmd);
     (Server::start_with(laurel(&dir), port), urls, dir)
 }
 
