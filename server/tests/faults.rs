@@ -132,15 +132,15 @@ fn a_full_disk_under_sqlite_is_a_clear_error_and_nothing_is_half_written() {
         .map(|i| format!("p{i}@full-disk.example, Person, Number {i}\n"))
         .collect();
     let issue = || {
-        let form = format!(
-            "subdomain=full-disk&template_id={template}&recipients={}&is_individual=on\
-             &achieved_on=2026-01-01&evidence_url=&evidence_narrative=",
-            recipients
-                .replace(' ', "+")
-                .replace(',', "%2C")
-                .replace('\n', "%0A")
-                .replace('@', "%40")
-        );
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("subdomain", "full-disk")
+            .append_pair("template_id", &template.to_string())
+            .append_pair("recipients", &recipients)
+            .append_pair("is_individual", "on")
+            .append_pair("achieved_on", "2026-01-01")
+            .append_pair("evidence_url", "")
+            .append_pair("evidence_narrative", "")
+            .finish();
         let mut res = agent()
             .post(format!("{}/api/issuing/issue_by_hand", server.base))
             .header("Origin", &server.base)

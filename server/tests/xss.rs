@@ -303,7 +303,8 @@ fn typed_text_is_shown_as_text_everywhere() {
         .get(format!(
             "{}/oembed?format=json&url={}",
             server.base,
-            urlencode(&format!("{}{assertion}", server.base))
+            url::form_urlencoded::byte_serialize(format!("{}{assertion}", server.base).as_bytes())
+                .collect::<String>()
         ))
         .call()
         .unwrap()
@@ -319,15 +320,4 @@ fn typed_text_is_shown_as_text_everywhere() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     server.stop();
     runtime.block_on(db.cleanup());
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
